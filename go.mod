@@ -1,0 +1,3 @@
+module github.com/mobilenet-go/mobilenet
+
+go 1.27
