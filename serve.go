@@ -1,0 +1,311 @@
+// Command serve is the static server for the live page: `go run serve.go [-addr
+// 127.0.0.1:8080] [-dir web]`. It serves the files under -dir (never outside it) with
+// correct MIME types, gzip for text/wasm/weights when the client accepts it, ETags,
+// revalidation for mutable files and a year-long cache for versioned URLs, and the
+// cross-origin isolation headers that multithreaded wasm (SharedArrayBuffer) needs.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	dir := flag.String("dir", "web", "directory to serve")
+	quiet := flag.Bool("quiet", false, "do not log each request")
+	flag.Parse()
+	if err := run(*addr, *dir, *quiet); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(addr, dir string, quiet bool) error {
+	h, err := newStaticHandler(dir)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	var handler http.Handler = h
+	if !quiet {
+		handler = logRequests(h)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	log.Printf("serving %s at %s", dir, pageURL(ln.Addr()))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shut, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		srv.Shutdown(shut)
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// pageURL is the address a person can paste into a browser: an unspecified host
+// (":8080", "0.0.0.0") becomes localhost, which browsers treat as a secure context
+// (getUserMedia needs one).
+func pageURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		next.ServeHTTP(rec, r)
+		log.Printf("%s %s %d %s", r.Method, r.URL.RequestURI(), rec.status, time.Since(start).Round(time.Microsecond))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// mimeTypes is explicit so the answer does not depend on the host's /etc/mime.types
+// (WebAssembly.instantiateStreaming refuses anything but application/wasm).
+var mimeTypes = map[string]string{
+	".html":  "text/html; charset=utf-8",
+	".js":    "text/javascript; charset=utf-8",
+	".mjs":   "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".json":  "application/json",
+	".wasm":  "application/wasm",
+	".mnw":   "application/octet-stream",
+	".bin":   "application/octet-stream",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".jpg":   "image/jpeg",
+	".jpeg":  "image/jpeg",
+	".gif":   "image/gif",
+	".webp":  "image/webp",
+	".ico":   "image/x-icon",
+	".txt":   "text/plain; charset=utf-8",
+	".map":   "application/json",
+	".woff2": "font/woff2",
+}
+
+// compressible lists the extensions worth gzipping (images are already compressed).
+// Weight shards (TF.js group*-shard*) have no extension and are float32: they gain
+// little, but the packed .mnw files may be f16 and compress somewhat.
+var compressible = map[string]bool{
+	".html": true, ".js": true, ".mjs": true, ".css": true, ".json": true,
+	".wasm": true, ".mnw": true, ".svg": true, ".txt": true, ".map": true,
+}
+
+// versioned matches URLs that name one immutable version of a file: a ?v= query or a
+// content hash in the file name (app.3f2a9c1b.js).
+var hashedName = regexp.MustCompile(`\.[0-9a-f]{8,}\.[a-z0-9]+$`)
+
+func isVersioned(r *http.Request) bool {
+	return r.URL.Query().Get("v") != "" || hashedName.MatchString(r.URL.Path)
+}
+
+// maxCached bounds the size of a file kept in memory with its gzip form; larger files
+// are streamed from disk uncompressed.
+const maxCached = 128 << 20
+
+type staticHandler struct {
+	root *os.Root
+
+	mu    sync.Mutex
+	cache map[string]*cachedFile
+}
+
+type cachedFile struct {
+	modTime time.Time
+	size    int64
+	etag    string
+	raw     []byte
+
+	gzOnce sync.Once
+	gz     []byte // nil when gzip does not make it smaller
+}
+
+func newStaticHandler(dir string) (*staticHandler, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	return &staticHandler{root: root, cache: map[string]*cachedFile{}}, nil
+}
+
+func (h *staticHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	// Cross-origin isolation: lets pages use SharedArrayBuffer (threaded wasm
+	// backends in benchmarks); everything the page loads is same-origin.
+	w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
+	w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
+	w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+
+	name := path.Clean("/" + r.URL.Path)
+	if strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	rel := strings.TrimPrefix(name, "/")
+	info, err := h.root.Stat(rel)
+	if err == nil && info.IsDir() {
+		if !strings.HasSuffix(r.URL.Path, "/") {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return
+		}
+		rel = path.Join(rel, "index.html")
+		info, err = h.root.Stat(rel)
+	}
+	if err != nil || !info.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+
+	ext := strings.ToLower(path.Ext(rel))
+	if ct, ok := mimeTypes[ext]; ok {
+		w.Header().Set("Content-Type", ct)
+	} else {
+		w.Header().Set("Content-Type", "application/octet-stream")
+	}
+	if isVersioned(r) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		// Revalidate every time: a rebuilt classifier.wasm must never be mixed with a
+		// stale app.js. The ETag makes the revalidation a cheap 304.
+		w.Header().Set("Cache-Control", "no-cache")
+	}
+
+	if info.Size() > maxCached {
+		h.serveLarge(w, r, rel, info)
+		return
+	}
+	cf, err := h.load(rel, info)
+	if err != nil {
+		http.Error(w, "cannot read file", http.StatusInternalServerError)
+		return
+	}
+	body, etag := cf.raw, cf.etag
+	if compressible[ext] {
+		w.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			if gz := cf.gzipped(); gz != nil {
+				body, etag = gz, strings.TrimSuffix(cf.etag, `"`)+`-gz"`
+				w.Header().Set("Content-Encoding", "gzip")
+			}
+		}
+	}
+	w.Header().Set("ETag", etag)
+	http.ServeContent(w, r, "", cf.modTime, bytes.NewReader(body))
+}
+
+func (h *staticHandler) serveLarge(w http.ResponseWriter, r *http.Request, rel string, info fs.FileInfo) {
+	f, err := h.root.Open(rel)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, info.ModTime().UnixNano(), info.Size()))
+	http.ServeContent(w, r, "", info.ModTime(), f)
+}
+
+// load returns the file's cached bytes, rereading it when its size or mtime changed
+// (the build rewrites web/ while the server runs).
+func (h *staticHandler) load(rel string, info fs.FileInfo) (*cachedFile, error) {
+	h.mu.Lock()
+	cf := h.cache[rel]
+	h.mu.Unlock()
+	if cf != nil && cf.size == info.Size() && cf.modTime.Equal(info.ModTime()) {
+		return cf, nil
+	}
+	f, err := h.root.Open(rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxCached+1))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(raw)
+	cf = &cachedFile{
+		modTime: info.ModTime(),
+		size:    int64(len(raw)),
+		etag:    `"` + hex.EncodeToString(sum[:12]) + `"`,
+		raw:     raw,
+	}
+	h.mu.Lock()
+	h.cache[rel] = cf
+	h.mu.Unlock()
+	return cf, nil
+}
+
+func (cf *cachedFile) gzipped() []byte {
+	cf.gzOnce.Do(func() {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
+		zw.Write(cf.raw)
+		zw.Close()
+		if buf.Len() < len(cf.raw)*15/16 {
+			cf.gz = buf.Bytes()
+		}
+	})
+	return cf.gz
+}
+
+// acceptsGzip reports whether Accept-Encoding lists gzip without q=0.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") && strings.TrimSpace(coding) != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			return false
+		}
+		return true
+	}
+	return false
+}
