@@ -9,6 +9,7 @@ NODE ?= node
 # ../shared/models/mobilenet_v1_0.75_224) or, when unset, the public URL.
 TFJS_MODEL_DIR ?= $(wildcard ../shared/models/mobilenet_v1_0.75_224)
 SHARED ?= $(abspath ../shared)
+export SHARED
 
 .DEFAULT_GOAL := all
 TEST_TARGETS :=
