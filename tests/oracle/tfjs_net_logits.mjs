@@ -1,0 +1,28 @@
+// Runs a net file (bench/netfile) rebuilt from TF.js ops on input tensors written by
+// the Go test and writes the logits: checks our engine at every alpha and the
+// benchmark's TF.js network in one go.
+//
+//   node tfjs_net_logits.mjs NET.json NET.f32 INPUT.f32 OUTPUT.f32 [backend]
+import './quiet.mjs';
+import * as tf from '@tensorflow/tfjs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { buildNet } from '../../bench/web/tfjs_net.js';
+
+const [specPath, dataPath, inputPath, outputPath, backend = 'cpu'] = process.argv.slice(2);
+if (!outputPath) {
+  console.error('usage: node tfjs_net_logits.mjs NET.json NET.f32 INPUT.f32 OUTPUT.f32 [backend]');
+  process.exit(2);
+}
+if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+await tf.setBackend(backend);
+await tf.ready();
+const spec = JSON.parse(await readFile(specPath, 'utf8'));
+const data = await readFile(dataPath);
+const net = buildNet(tf, spec, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+const raw = await readFile(inputPath);
+const per = spec.size * spec.size * 3;
+if (raw.byteLength % (per * 4) !== 0) throw new Error(`input has ${raw.byteLength} bytes, not N x ${per} float32`);
+const n = raw.byteLength / (per * 4);
+const x = tf.tensor4d(new Float32Array(raw.buffer, raw.byteOffset, n * per), [n, spec.size, spec.size, 3]);
+const logits = net.predict(x);
+await writeFile(outputPath, Buffer.from((await logits.data()).buffer));
