@@ -1,0 +1,22 @@
+# The live page: serve.go, web/index.html + app.js, the ebiten overlay (web/overlay.wasm)
+# and their tests (serve.go's Go tests, the overlay's HUD logic natively, headless
+# Chromium driving the page with a fake webcam).
+.PHONY: overlay run test-page-go test-browser-page
+BUILD_TARGETS += web/overlay.wasm
+TEST_TARGETS += test-page-go test-browser-page
+
+OVERLAY_SRC := $(wildcard wasm/overlay/*.go wasm/overlay/hud/*.go) go.mod go.sum
+
+overlay: web/overlay.wasm
+web/overlay.wasm: $(OVERLAY_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/overlay
+
+# `make run`: build everything, then serve web/ (ctrl-C stops it).
+run: all
+	$(GO) run serve.go -dir web
+
+test-page-go:
+	$(GO) test -count=1 . ./wasm/overlay/hud/
+
+test-browser-page: all node_modules
+	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/page.test.mjs
