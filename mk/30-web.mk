@@ -1,0 +1,54 @@
+# The embeddable module: wasm/classifier built twice (plain and GOEXPERIMENT=simd),
+# wasm_exec.js from the same GOROOT, packed weights + index.json, and the Node and
+# headless-Chromium tests of web/mobilenet.js.
+WEB_GOROOT := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)
+WEB_GO_SRC := go.mod $(shell find core weights wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
+WEB_WASM_FLAGS := -trimpath -ldflags='-s -w'
+WEB_MODEL_NAME := mobilenet_v1_0.75_224
+WEB_MODEL_SRC := $(if $(TFJS_MODEL_DIR),$(TFJS_MODEL_DIR),https://storage.googleapis.com/tfjs-models/tfjs/$(WEB_MODEL_NAME)/model.json)
+WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
+
+.PHONY: web web-sizes test-node test-browser-embed
+BUILD_TARGETS += web
+TEST_TARGETS += test-node test-browser-embed
+
+web: web/classifier.wasm web/classifier-simd.wasm web/wasm_exec.js web/weights/index.json
+
+web/classifier.wasm: $(WEB_GO_SRC)
+	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+
+web/classifier-simd.wasm: $(WEB_GO_SRC)
+	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+
+web/wasm_exec.js: $(WEB_GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@ && chmod 644 $@
+
+web/weights/$(WEB_MODEL_NAME).mnw:
+	@mkdir -p $(@D)
+	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@
+
+web/weights/$(WEB_MODEL_NAME).f16.mnw:
+	@mkdir -p $(@D)
+	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@ -f16
+
+# index.json lists the packed models present, parsing alpha and size from the names
+# (mobilenet_v1_<alpha>_<size>[.f16].mnw), so the page can offer them.
+web/weights/index.json: $(WEB_WEIGHTS)
+	@cd web/weights && { printf '['; sep=''; for f in mobilenet_v1_*.mnw; do \
+	  base=$${f%.mnw}; base=$${base%.f16}; set -- $$(echo "$$base" | tr '_' ' '); \
+	  f16=false; case $$f in *.f16.mnw) f16=true;; esac; \
+	  printf '%s\n  {"file": "%s", "alpha": %s, "size": %s, "f16": %s, "bytes": %s}' \
+	    "$$sep" "$$f" "$$3" "$$4" "$$f16" "$$(wc -c < $$f | tr -d ' ')"; sep=','; \
+	done; printf '\n]\n'; } > index.json
+	@cat $@
+
+# Raw and gzipped sizes of what a page downloads.
+web-sizes: web
+	@for f in web/classifier.wasm web/classifier-simd.wasm web/wasm_exec.js web/mobilenet.js web/mobilenet-worker.js $(WEB_WEIGHTS); do \
+	  printf '%-45s %10d bytes raw %10d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
+
+test-node: web node_modules
+	$(NODE) --test tests/node/
+
+test-browser-embed: web node_modules
+	$(NODE) --test tests/browser/embed.test.mjs

@@ -1,0 +1,234 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"syscall/js"
+	"unsafe"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/weights"
+)
+
+// The worker (web/mobilenet-worker.js) talks to Go through one global object,
+// globalThis.mobilenetGo, with coarse calls: one per model load and one per image.
+// Each call returns undefined (or a value) on success and {error: "..."} on failure;
+// results are written into buffers the worker handed over once (outU8, embU8), so a
+// raw frame costs one copy into Go and no Go allocation.
+var (
+	engine *Engine
+	out    []float64 // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
+	outU8  js.Value  // a Uint8Array over the worker's Float64Array of len(out)
+)
+
+// outLen is the result buffer's length in float64s: 4 header values + (index, prob) pairs.
+const outLen = 4 + 2*core.NumClasses
+
+func main() {
+	out = make([]float64, outLen)
+	api := js.Global().Get("Object").New()
+	api.Set("outLength", outLen)
+	api.Set("setOutput", js.FuncOf(guard(setOutput)))
+	api.Set("loadPacked", js.FuncOf(guard(loadPacked)))
+	api.Set("loadTFJS", js.FuncOf(guard(loadTFJS)))
+	api.Set("exportPacked", js.FuncOf(guard(exportPacked)))
+	api.Set("info", js.FuncOf(guard(info)))
+	api.Set("labels", js.FuncOf(guard(labels)))
+	api.Set("classify", js.FuncOf(guard(classify)))
+	api.Set("features", js.FuncOf(guard(features)))
+	api.Set("memStats", js.FuncOf(guard(memStats)))
+	js.Global().Set("mobilenetGo", api)
+	select {} // serve calls until the worker is terminated
+}
+
+// guard turns a returned error or a panic into {error: message} so that bad input
+// never takes the worker down.
+func guard(f func(args []js.Value) (any, error)) func(js.Value, []js.Value) any {
+	return func(_ js.Value, args []js.Value) (res any) {
+		defer func() {
+			if r := recover(); r != nil {
+				res = errorValue(fmt.Errorf("internal error in the classifier: %v", r))
+			}
+		}()
+		v, err := f(args)
+		if err != nil {
+			return errorValue(err)
+		}
+		return v
+	}
+}
+
+func errorValue(err error) js.Value {
+	o := js.Global().Get("Object").New()
+	o.Set("error", err.Error())
+	return o
+}
+
+func argBytes(v js.Value, what string) ([]byte, error) {
+	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil, fmt.Errorf("%s must be a Uint8Array", what)
+	}
+	b := make([]byte, v.Length())
+	js.CopyBytesToGo(b, v)
+	return b, nil
+}
+
+// setOutput(u8): the Uint8Array view of the worker's result Float64Array.
+func setOutput(args []js.Value) (any, error) {
+	if len(args) != 1 || args[0].Length() != outLen*8 {
+		return nil, fmt.Errorf("setOutput wants a Uint8Array of %d bytes", outLen*8)
+	}
+	outU8 = args[0]
+	return nil, nil
+}
+
+// loadPacked(bytes): our packed .mnw format.
+func loadPacked(args []js.Value) (any, error) {
+	data, err := argBytes(args[0], "the model")
+	if err != nil {
+		return nil, err
+	}
+	w, err := weights.DecodePacked(data)
+	if err != nil {
+		return nil, err
+	}
+	return useWeights(w)
+}
+
+// loadTFJS(modelJSON, shards): a TF.js layers model; shards maps each weightsManifest
+// path to its bytes (the worker fetched them).
+func loadTFJS(args []js.Value) (any, error) {
+	modelJSON, err := argBytes(args[0], "model.json")
+	if err != nil {
+		return nil, err
+	}
+	shards := args[1]
+	w, err := weights.ParseTFJS(modelJSON, func(name string) ([]byte, error) {
+		v := shards.Get(name)
+		if v.IsUndefined() {
+			return nil, fmt.Errorf("weight file %q was not downloaded", name)
+		}
+		return argBytes(v, name)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return useWeights(w)
+}
+
+func useWeights(w *core.Weights) (any, error) {
+	e, err := NewEngine(w)
+	if err != nil {
+		return nil, err
+	}
+	engine = e
+	return info(nil)
+}
+
+// exportPacked(): the loaded weights as a float32 packed file, so further workers
+// load them without downloading or converting again.
+func exportPacked(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	var buf bytes.Buffer
+	if err := weights.EncodePacked(&buf, engine.Weights(), false); err != nil {
+		return nil, err
+	}
+	u8 := js.Global().Get("Uint8Array").New(buf.Len())
+	js.CopyBytesToJS(u8, buf.Bytes())
+	return u8, nil
+}
+
+// info(size?): {alpha, size, multAdds, params, featureLength}.
+func info(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	size := 0
+	if len(args) > 0 && args[0].Type() == js.TypeNumber {
+		size = args[0].Int()
+	}
+	in, err := engine.Info(size)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"alpha": in.Alpha, "size": in.Size, "multAdds": float64(in.MultAdds),
+		"params": float64(in.Params), "featureLength": in.FeatureLength,
+	}, nil
+}
+
+// labels(): the 1000 ImageNet class names, fetched once by the worker.
+func labels(args []js.Value) (any, error) {
+	names := make([]any, core.NumClasses)
+	for i := range names {
+		names[i] = core.Label(i)
+	}
+	return names, nil
+}
+
+// classify(bytes, width, height, size, crop, topk): width 0 means bytes hold an
+// encoded image; else they are width x height RGBA pixels. Results go to the output
+// buffer; the return value is undefined on success.
+func classify(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 6 || outU8.IsUndefined() {
+		return nil, fmt.Errorf("classify wants (bytes, width, height, size, crop, topk) after setOutput")
+	}
+	src := args[0]
+	if src.Type() != js.TypeObject || !src.InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil, fmt.Errorf("the image must arrive as a Uint8Array")
+	}
+	js.CopyBytesToGo(engine.Frame(src.Length()), src)
+	topk := min(args[5].Int(), core.NumClasses)
+	top, err := engine.Run(args[1].Int(), args[2].Int(), args[3].Int(), args[4].Float(), topk)
+	if err != nil {
+		return nil, err
+	}
+	out[0] = ms(engine.Decode.Nanoseconds())
+	out[1] = ms(engine.Preprocess.Nanoseconds())
+	out[2] = ms(engine.Inference.Nanoseconds())
+	out[3] = float64(len(top))
+	for i, p := range top {
+		out[4+2*i] = float64(p.Index)
+		out[5+2*i] = float64(p.Probability)
+	}
+	js.CopyBytesToJS(outU8, unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), (4+2*len(top))*8))
+	return nil, nil
+}
+
+func ms(ns int64) float64 { return float64(ns) / 1e6 }
+
+// features(u8): copies the last classify's pooled embedding (float32) into u8, a
+// Uint8Array view of a Float32Array of featureLength.
+func features(args []js.Value) (any, error) {
+	f := engine.Features()
+	if f == nil {
+		return nil, fmt.Errorf("no image classified yet")
+	}
+	if len(args) != 1 || args[0].Length() != len(f)*4 {
+		return nil, fmt.Errorf("features wants a Uint8Array of %d bytes", len(f)*4)
+	}
+	js.CopyBytesToJS(args[0], unsafe.Slice((*byte)(unsafe.Pointer(&f[0])), len(f)*4))
+	return nil, nil
+}
+
+// memStats(gc): Go heap counters, so tests can check that memory stays flat over many
+// calls; with gc true a collection runs first.
+func memStats(args []js.Value) (any, error) {
+	if len(args) > 0 && args[0].Truthy() {
+		runtime.GC()
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return map[string]any{
+		"heapAlloc": float64(m.HeapAlloc), "totalAlloc": float64(m.TotalAlloc),
+		"mallocs": float64(m.Mallocs), "sys": float64(m.Sys),
+	}, nil
+}

@@ -1,0 +1,85 @@
+//go:build !js
+
+package main
+
+// Built natively, the package runs the same Engine over image files and prints one
+// JSON line per file: the oracle the Node tests compare the wasm module against.
+//
+//	go run ./wasm/classifier -model DIR|FILE [-size 224] [-crop 0.875] [-topk 5] [-rgba] IMAGE...
+//
+// With -rgba the image is decoded first and fed as raw RGBA pixels, like a canvas frame.
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image"
+	"image/draw"
+	"os"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/weights"
+)
+
+func main() {
+	model := flag.String("model", "", "packed .mnw file or TF.js model directory / model.json")
+	size := flag.Int("size", 0, "input size (0 = the model's)")
+	crop := flag.Float64("crop", 0, "central fraction kept (0 = whole image)")
+	topk := flag.Int("topk", 5, "classes per image")
+	rgba := flag.Bool("rgba", false, "feed decoded RGBA pixels instead of the encoded bytes")
+	flag.Parse()
+	if err := run(*model, *size, *crop, *topk, *rgba, flag.Args()); err != nil {
+		fmt.Fprintln(os.Stderr, "classifier:", err)
+		os.Exit(1)
+	}
+}
+
+type result struct {
+	File        string            `json:"file"`
+	Predictions []core.Prediction `json:"predictions,omitempty"`
+	Error       string            `json:"error,omitempty"`
+}
+
+func run(model string, size int, crop float64, topk int, rgba bool, files []string) error {
+	w, err := weights.Load(model)
+	if err != nil {
+		return err
+	}
+	e, err := NewEngine(w)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	for _, f := range files {
+		res := result{File: f}
+		top, err := classifyFile(e, f, size, crop, topk, rgba)
+		if err != nil {
+			res.Error = err.Error()
+		}
+		res.Predictions = top
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func classifyFile(e *Engine, file string, size int, crop float64, topk int, rgba bool) ([]core.Prediction, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if !rgba {
+		copy(e.Frame(len(data)), data)
+		return e.Run(0, 0, size, crop, topk)
+	}
+	img, err := core.DecodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	b := img.Bounds()
+	pix := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(pix, pix.Rect, img, b.Min, draw.Src)
+	copy(e.Frame(len(pix.Pix)), pix.Pix)
+	return e.Run(b.Dx(), b.Dy(), size, crop, topk)
+}
