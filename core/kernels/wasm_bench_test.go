@@ -1,0 +1,111 @@
+//go:build wasm
+
+package kernels_test
+
+// Wasm benchmarks with MobileNet's real layer shapes, reporting GFLOP/s (2 flops per
+// mult-add). Run under Node:
+//
+//	GOEXPERIMENT=simd GOOS=js GOARCH=wasm go test -run=NONE -bench=. \
+//	    -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./core/kernels/
+//
+// Without GOEXPERIMENT=simd the same benchmarks measure the generic kernels.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/core/kernels"
+)
+
+func wasmRand(n int, seed uint64) []float32 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = r.Float32()*2 - 1
+	}
+	return s
+}
+
+func wasmReportGFLOPs(b *testing.B, multAdds int) {
+	b.ReportMetric(float64(2*multAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func BenchmarkWasmPointwise(b *testing.B) {
+	for _, sh := range []struct{ hw, k, n int }{
+		{112, 32, 64}, {56, 128, 128}, {28, 256, 256}, {14, 512, 512}, {7, 1024, 1024}, {1, 1024, 1000},
+	} {
+		b.Run(fmt.Sprintf("%dx%dx%d-%d", sh.hw, sh.hw, sh.k, sh.n), func(b *testing.B) {
+			w := kernels.NewPW(wasmRand(sh.k*sh.n, 1), wasmRand(sh.n, 2), sh.k, sh.n, true)
+			src := wasmRand(sh.hw*sh.hw*sh.k, 3)
+			out := kernels.Out{Buf: make([]float32, sh.hw*sh.hw*sh.n), RowStride: sh.hw * sh.n}
+			b.ResetTimer()
+			for range b.N {
+				kernels.Pointwise(out, src, w, sh.hw, 0, sh.hw)
+			}
+			wasmReportGFLOPs(b, sh.hw*sh.hw*sh.k*sh.n)
+		})
+	}
+}
+
+func BenchmarkWasmDepthwise(b *testing.B) {
+	for _, sh := range []struct{ hw, c, s int }{{112, 32, 1}, {112, 64, 2}, {56, 128, 1}, {14, 512, 1}, {7, 1024, 1}} {
+		b.Run(fmt.Sprintf("%dx%dx%d-s%d", sh.hw, sh.hw, sh.c, sh.s), func(b *testing.B) {
+			g := kernels.SameGeom(sh.hw, sh.hw, sh.s)
+			w := kernels.NewDW(wasmRand(9*sh.c, 1), wasmRand(sh.c, 2), sh.c)
+			src := wasmRand((sh.hw+2)*(sh.hw+2)*sh.c, 3)
+			out := kernels.Out{Buf: make([]float32, g.OutH*g.OutW*sh.c), RowStride: g.OutW * sh.c}
+			b.ResetTimer()
+			for range b.N {
+				kernels.Depthwise3x3(out, src, w, g, 0, g.OutH)
+			}
+			wasmReportGFLOPs(b, g.OutH*g.OutW*sh.c*9)
+		})
+	}
+}
+
+func BenchmarkWasmConv3x3(b *testing.B) {
+	for _, oc := range []int{24, 32} {
+		b.Run(fmt.Sprintf("224x224x3-%d-s2", oc), func(b *testing.B) {
+			g := kernels.SameGeom(224, 224, 2)
+			w := kernels.NewConv(wasmRand(27*oc, 1), wasmRand(oc, 2), 3, oc)
+			src := wasmRand(226*226*3, 3)
+			out := kernels.Out{Buf: make([]float32, g.OutH*g.OutW*oc), RowStride: g.OutW * oc}
+			b.ResetTimer()
+			for range b.N {
+				kernels.Conv3x3(out, src, w, g, 0, g.OutH)
+			}
+			wasmReportGFLOPs(b, g.OutH*g.OutW*oc*27)
+		})
+	}
+}
+
+// BenchmarkWasmModel is one whole forward pass (seeded random weights) per op.
+func BenchmarkWasmModel(b *testing.B) {
+	for _, alpha := range []float64{0.75, 1.0} {
+		b.Run(fmt.Sprintf("%v-224", alpha), func(b *testing.B) {
+			w, err := core.RandomWeights(alpha, 224, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := core.NewModel(w, 224)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := wasmRand(m.InputLen(), 4)
+			b.ResetTimer()
+			for range b.N {
+				if _, err := m.Forward(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var madds int64
+			for _, l := range m.Layers {
+				madds += l.MultAdds()
+			}
+			wasmReportGFLOPs(b, int(madds))
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/frame")
+		})
+	}
+}
