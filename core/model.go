@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core/kernels"
@@ -31,7 +32,22 @@ type Model struct {
 	Profile    bool
 	LayerTimes []time.Duration // one per entry of Layers
 
-	par parallel
+	steps   []step // one per entry of Layers: what runRows does for it
+	threads int    // goroutines per layer, the caller's included (SetThreads)
+	pool    *workerPool
+	cleanup runtime.Cleanup // closes pool when the Model is collected
+}
+
+// step is one layer bound to its weights and buffers, fixed at NewModel, so Forward
+// and the helper goroutines run a layer by index with no closures (no allocation).
+type step struct {
+	src      []float32
+	out      kernels.Out
+	geom     kernels.Geom
+	conv     *kernels.ConvWeights
+	dw       *kernels.DWWeights
+	pw       *kernels.PWWeights
+	bordered bool // out is the interior of m.bordered, whose frame Forward clears first
 }
 
 // NewModel prepares weights w to run on size x size inputs (rho: the same weights run
@@ -74,7 +90,8 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.bordered = make([]float32, maxB)
 	m.dense = make([]float32, maxD)
 	m.logits = make([]float32, NumClasses)
-	m.par = newParallel()
+	m.steps = m.bindSteps()
+	m.SetThreads(0)
 	return m, nil
 }
 
@@ -95,38 +112,18 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		copy(m.in[(y+1)*row+3:][:s*3], input[y*s*3:][:s*3])
 	}
 	var start time.Time
-	src := m.in
-	dwi, pwi := 0, 0
 	for li, l := range m.Layers {
 		if m.Profile {
 			start = time.Now()
 		}
 		switch l.Kind {
-		case Conv3x3:
-			out := m.borderedOut(l)
-			g := kernels.SameGeom(l.InH, l.InW, l.Stride)
-			m.par.rows(l.OutH, func(y0, y1 int) { kernels.Conv3x3(out, src, m.conv, g, y0, y1) })
-			src = m.bordered
-		case Depthwise:
-			out := kernels.Out{Buf: m.dense, RowStride: l.OutW * l.OutC}
-			g := kernels.SameGeom(l.InH, l.InW, l.Stride)
-			w := m.dw[dwi]
-			m.par.rows(l.OutH, func(y0, y1 int) { kernels.Depthwise3x3(out, src, w, g, y0, y1) })
-			dwi++
-			src = m.dense
-		case Pointwise:
-			out := kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}
-			if m.Layers[li+1].Kind == Depthwise {
-				out = m.borderedOut(l)
-			}
-			in, w := src, m.pw[pwi]
-			m.par.rows(l.OutH, func(y0, y1 int) { kernels.Pointwise(out, in, w, l.OutW, y0, y1) })
-			pwi++
-			src = out.Buf
 		case AvgPool:
-			kernels.AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
-		case FullyConn:
-			kernels.Pointwise(kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.pooled, m.fc, 1, 0, 1)
+			kernels.AvgPool(m.pooled, m.steps[li].src, l.InH*l.InW, l.InC)
+		default:
+			if m.steps[li].bordered {
+				m.clearFrame(l)
+			}
+			m.runLayer(li)
 		}
 		if m.Profile {
 			m.LayerTimes[li] = time.Since(start)
@@ -139,9 +136,63 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 // C = int(1024*alpha)): the embedding used for transfer learning.
 func (m *Model) Features() []float32 { return m.pooled }
 
-// borderedOut points a layer's output at the interior of the bordered buffer, after
-// zeroing that buffer's frame for this layer's geometry (the interior is overwritten).
+// bindSteps fixes every layer's input, output and weights. Activations ping-pong:
+// conv1 and pointwise layers feeding a depthwise layer write the interior of the
+// zero-bordered buffer; depthwise layers write the dense buffer; the last pointwise
+// layer writes m.last, which the pool reads.
+func (m *Model) bindSteps() []step {
+	steps := make([]step, len(m.Layers))
+	src := m.in
+	dwi, pwi := 0, 0
+	for li, l := range m.Layers {
+		st := &steps[li]
+		st.src = src
+		switch l.Kind {
+		case Conv3x3:
+			st.out, st.bordered = m.borderedOut(l), true
+			st.geom, st.conv = kernels.SameGeom(l.InH, l.InW, l.Stride), m.conv
+		case Depthwise:
+			st.out = kernels.Out{Buf: m.dense, RowStride: l.OutW * l.OutC}
+			st.geom, st.dw = kernels.SameGeom(l.InH, l.InW, l.Stride), m.dw[dwi]
+			dwi++
+		case Pointwise:
+			st.out, st.pw = kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}, m.pw[pwi]
+			if m.Layers[li+1].Kind == Depthwise {
+				st.out, st.bordered = m.borderedOut(l), true
+			}
+			pwi++
+		case AvgPool:
+			st.out = kernels.Out{Buf: m.pooled}
+		case FullyConn:
+			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
+		}
+		src = st.out.Buf
+	}
+	return steps
+}
+
+// runRows computes output rows [y0, y1) of layer li (not the pool).
+func (m *Model) runRows(li, y0, y1 int) {
+	st := &m.steps[li]
+	switch m.Layers[li].Kind {
+	case Conv3x3:
+		kernels.Conv3x3(st.out, st.src, st.conv, st.geom, y0, y1)
+	case Depthwise:
+		kernels.Depthwise3x3(st.out, st.src, st.dw, st.geom, y0, y1)
+	case Pointwise, FullyConn:
+		kernels.Pointwise(st.out, st.src, st.pw, m.Layers[li].OutW, y0, y1)
+	}
+}
+
+// borderedOut points a layer's output at the interior of the bordered buffer.
 func (m *Model) borderedOut(l Layer) kernels.Out {
+	w, c := l.OutW+2, l.OutC
+	return kernels.Out{Buf: m.bordered[:(l.OutH+2)*w*c], Off: (w + 1) * c, RowStride: w * c}
+}
+
+// clearFrame zeroes the one-pixel frame of layer l's output in the bordered buffer,
+// which other layers' interiors overwrite (the interior is overwritten by l itself).
+func (m *Model) clearFrame(l Layer) {
 	w, c := l.OutW+2, l.OutC
 	buf := m.bordered[:(l.OutH+2)*w*c]
 	clear(buf[:w*c])
@@ -150,5 +201,4 @@ func (m *Model) borderedOut(l Layer) kernels.Out {
 		clear(buf[y*w*c:][:c])
 		clear(buf[(y*w+w-1)*c:][:c])
 	}
-	return kernels.Out{Buf: buf, Off: (w + 1) * c, RowStride: w * c}
 }

@@ -1,0 +1,143 @@
+package core
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+func randomModel(t testing.TB, alpha float64, size int) (*Model, []float32) {
+	t.Helper()
+	w, err := RandomWeights(alpha, size, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(w, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	in := make([]float32, m.InputLen())
+	for i := range in {
+		in[i] = r.Float32()*2 - 1
+	}
+	return m, in
+}
+
+// Every thread count computes each row with the same kernel calls, so the logits
+// must be bit-identical to the single-threaded run.
+func TestThreadsGiveIdenticalLogits(t *testing.T) {
+	m, in := randomModel(t, 0.5, 160)
+	defer m.Close()
+	m.SetThreads(1)
+	want, err := m.Forward(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = slices.Clone(want)
+	for _, n := range []int{2, 3, 4, 7, 0} {
+		m.SetThreads(n)
+		for rep := 0; rep < 2; rep++ {
+			got, err := m.Forward(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d threads: logits differ from 1 thread", m.Threads())
+			}
+		}
+	}
+}
+
+func TestForwardDoesNotAllocate(t *testing.T) {
+	m, in := randomModel(t, 0.25, 128)
+	defer m.Close()
+	for _, n := range []int{1, 2, 4} {
+		m.SetThreads(n)
+		m.Forward(in) // warm up
+		if a := testing.AllocsPerRun(5, func() { m.Forward(in) }); a != 0 {
+			t.Errorf("%d threads: Forward allocates %v times per call, want 0", n, a)
+		}
+	}
+}
+
+func TestDefaultThreads(t *testing.T) {
+	m, _ := randomModel(t, 0.25, 128)
+	defer m.Close()
+	if m.Threads() != DefaultThreads() {
+		t.Errorf("new model runs %d threads, want DefaultThreads() = %d", m.Threads(), DefaultThreads())
+	}
+	want := runtime.GOMAXPROCS(0)
+	if runtime.GOOS == "js" {
+		want = 1
+	}
+	if DefaultThreads() != want {
+		t.Errorf("DefaultThreads() = %d, want %d on %s", DefaultThreads(), want, runtime.GOOS)
+	}
+}
+
+// waitGoroutines waits (collecting garbage) until at most n goroutines run.
+func waitGoroutines(t *testing.T, n int, what string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %d goroutines still running, want at most %d", what, runtime.NumGoroutine(), n)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestCloseAndCollectStopHelpers(t *testing.T) {
+	base := runtime.NumGoroutine()
+	m, in := randomModel(t, 0.25, 128)
+	m.SetThreads(5)
+	if got := runtime.NumGoroutine(); got < base+4 {
+		t.Fatalf("5 threads started %d goroutines, want 4 helpers", got-base)
+	}
+	if _, err := m.Forward(in); err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	waitGoroutines(t, base, "after Close")
+	if _, err := m.Forward(in); err != nil || m.Threads() != 1 {
+		t.Fatalf("Forward after Close: threads %d, err %v", m.Threads(), err)
+	}
+
+	// A dropped model's helpers stop when it is collected.
+	func() {
+		m, in := randomModel(t, 0.25, 128)
+		m.SetThreads(4)
+		m.Forward(in)
+	}()
+	waitGoroutines(t, base, "after dropping a 4-thread model")
+}
+
+// BenchmarkForward times whole inferences with random weights, on one thread and on
+// all of GOMAXPROCS: go test -run - -bench Forward -count 3 ./core/
+func BenchmarkForward(b *testing.B) {
+	for _, c := range []struct {
+		alpha float64
+		size  int
+	}{{1, 224}, {0.75, 224}} {
+		for _, threads := range []int{1, DefaultThreads()} {
+			b.Run(fmt.Sprintf("%.2f-%d/threads=%d", c.alpha, c.size, threads), func(b *testing.B) {
+				m, in := randomModel(b, c.alpha, c.size)
+				defer m.Close()
+				m.SetThreads(threads)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := m.Forward(in); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N), "ms/inference")
+				b.ReportMetric(float64(2*m.MultAdds())*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
+	}
+}
