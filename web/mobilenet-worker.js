@@ -98,15 +98,14 @@ async function loadModel(model, useCache) {
   const where = model.url ?? 'the given bytes';
   const data = model.bytes ? new Uint8Array(model.bytes)
     : await readURL(model.url, { what: 'the model', cache: useCache, progress });
+  const json = looksLikeJSON(data);
+  if (json && !model.url) {
+    throw new CodedError('EMODEL', 'the given bytes are a TF.js model.json, which needs its URL to find the weight shards: pass the URL');
+  }
+  const shards = json ? await fetchShards(data, model.url, useCache, progress) : null;
   let info;
   try {
-    if (looksLikeJSON(data)) {
-      if (!model.url) throw new Error('a TF.js model.json needs its URL to find the weight shards');
-      const shards = await fetchShards(data, model.url, useCache, progress);
-      info = goCall('loadTFJS', data, shards);
-    } else {
-      info = goCall('loadPacked', data);
-    }
+    info = json ? goCall('loadTFJS', data, shards) : goCall('loadPacked', data);
   } catch (err) {
     throw new CodedError('EMODEL', `${where} is not a usable MobileNet v1 model: ${err.message} ` +
       '(use a .mnw file made by "mobilenet import" or a TF.js layers MobileNet v1 model.json)');
@@ -124,8 +123,15 @@ function looksLikeJSON(data) {
 }
 
 async function fetchShards(modelJSON, modelURL, useCache, progress) {
-  const manifest = JSON.parse(new TextDecoder().decode(modelJSON)).weightsManifest;
-  if (!Array.isArray(manifest)) throw new Error('model.json has no weightsManifest');
+  let manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(modelJSON)).weightsManifest;
+  } catch (err) {
+    throw new CodedError('EMODEL', `${modelURL} is not valid JSON: ${err.message}`);
+  }
+  if (!Array.isArray(manifest)) {
+    throw new CodedError('EMODEL', `${modelURL} has no weightsManifest: it is not a TF.js layers model`);
+  }
   const paths = manifest.flatMap((group) => group.paths ?? []);
   // The manifest gives every tensor's shape, so the total is known before any shard arrives.
   const bytesPer = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1 };

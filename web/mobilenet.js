@@ -109,7 +109,7 @@ class Engine {
       const w = new Worker(url);
       w.on('message', (m) => e.#receive(m));
       w.on('error', (err) => e.#crash(`the classifier worker crashed: ${err?.message ?? err}`));
-      w.on('exit', (code) => e.#crash(`the classifier worker exited (code ${code})`));
+      w.on('exit', (code) => e.#crash(`the classifier worker crashed (it exited with code ${code})`));
       e.#worker = w;
       e.#node = true;
     } else {
@@ -179,6 +179,9 @@ class Engine {
     for (const p of this.#pending.values()) p.reject(err);
     this.#pending.clear();
   }
+
+  /** For tests: kills the worker the way a crash would, leaving the crash handling to its events. */
+  kill() { this.#worker.terminate(); }
 
   /** Stops the worker; pending requests reject with err. */
   terminate(err = new MobileNetError('EDISPOSED', 'the classifier was disposed')) {
@@ -254,6 +257,9 @@ export class Classifier {
     return this.#engines[i].request({ type: 'memStats', gc });
   }
 
+  /** For tests (Node): kills worker i as a crash would (Node reports the exit). */
+  [Symbol.for('mobilenet.killWorker')](i = 0) { this.#engines[i].kill(); }
+
   #fail(err) {
     if (this.#dead) return;
     this.#dead = err.code === 'ECRASHED'
@@ -270,6 +276,7 @@ export class Classifier {
     if (this.#dead) return Promise.reject(this.#dead);
     this.#pending++;
     const raw = this.#run(input, options, embed);
+    raw.catch(() => {}); // handled below, once earlier calls settled; not "unhandled" meanwhile
     const out = this.#tail.then(() => raw);
     this.#tail = out.catch(() => {});
     const settled = () => { this.#pending--; };

@@ -6,6 +6,7 @@ package main
 // JSON line per file: the oracle the Node tests compare the wasm module against.
 //
 //	go run ./wasm/classifier -model DIR|FILE [-size 224] [-crop 0.875] [-topk 5] [-rgba] IMAGE...
+//	go run ./wasm/classifier -dump-rgba OUT IMAGE   (decoded pixels for raw-frame tests)
 //
 // With -rgba the image is decoded first and fed as raw RGBA pixels, like a canvas frame.
 
@@ -27,7 +28,15 @@ func main() {
 	crop := flag.Float64("crop", 0, "central fraction kept (0 = whole image)")
 	topk := flag.Int("topk", 5, "classes per image")
 	rgba := flag.Bool("rgba", false, "feed decoded RGBA pixels instead of the encoded bytes")
+	dump := flag.String("dump-rgba", "", "write the one IMAGE's decoded RGBA pixels to this file, print its size, and exit")
 	flag.Parse()
+	if *dump != "" {
+		if err := dumpRGBA(*dump, flag.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "classifier:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*model, *size, *crop, *topk, *rgba, flag.Args()); err != nil {
 		fmt.Fprintln(os.Stderr, "classifier:", err)
 		os.Exit(1)
@@ -73,6 +82,16 @@ func classifyFile(e *Engine, file string, size int, crop float64, topk int, rgba
 		copy(e.Frame(len(data)), data)
 		return e.Run(0, 0, size, crop, topk)
 	}
+	pix, err := decodeRGBA(data)
+	if err != nil {
+		return nil, err
+	}
+	copy(e.Frame(len(pix.Pix)), pix.Pix)
+	return e.Run(pix.Rect.Dx(), pix.Rect.Dy(), size, crop, topk)
+}
+
+// decodeRGBA decodes like the engine (EXIF orientation applied) into packed RGBA.
+func decodeRGBA(data []byte) (*image.RGBA, error) {
 	img, err := core.DecodeImage(data)
 	if err != nil {
 		return nil, err
@@ -80,6 +99,23 @@ func classifyFile(e *Engine, file string, size int, crop float64, topk int, rgba
 	b := img.Bounds()
 	pix := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(pix, pix.Rect, img, b.Min, draw.Src)
-	copy(e.Frame(len(pix.Pix)), pix.Pix)
-	return e.Run(b.Dx(), b.Dy(), size, crop, topk)
+	return pix, nil
+}
+
+func dumpRGBA(out string, files []string) error {
+	if len(files) != 1 {
+		return fmt.Errorf("-dump-rgba wants exactly one image")
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		return err
+	}
+	pix, err := decodeRGBA(data)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, pix.Pix, 0o644); err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]int{"width": pix.Rect.Dx(), "height": pix.Rect.Dy()})
 }
