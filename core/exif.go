@@ -140,15 +140,40 @@ type pixelSource struct {
 	gray  *image.Gray
 	min   image.Point
 	strid int
+
+	// Chroma subsampling as shifts (x>>cx, y>>cy), valid when min >= 0 so that
+	// shifting equals the division image.YCbCr.COffset does; else cx = -1.
+	cx, cy int
+}
+
+func (s *pixelSource) setYCbCr(m *image.YCbCr) {
+	s.ycc, s.cx = m, -1
+	if s.min.X < 0 || s.min.Y < 0 {
+		return
+	}
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio444:
+		s.cx, s.cy = 0, 0
+	case image.YCbCrSubsampleRatio422:
+		s.cx, s.cy = 1, 0
+	case image.YCbCrSubsampleRatio420:
+		s.cx, s.cy = 1, 1
+	case image.YCbCrSubsampleRatio440:
+		s.cx, s.cy = 0, 1
+	case image.YCbCrSubsampleRatio411:
+		s.cx, s.cy = 2, 0
+	case image.YCbCrSubsampleRatio410:
+		s.cx, s.cy = 2, 1
+	}
 }
 
 func newPixelSource(img image.Image) pixelSource {
 	s := pixelSource{img: img, min: img.Bounds().Min}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		s.ycc = m
+		s.setYCbCr(m)
 	case *image.NYCbCrA:
-		s.ycc = &m.YCbCr
+		s.setYCbCr(&m.YCbCr)
 	case *image.RGBA:
 		s.pix, s.strid = m.Pix, m.Stride
 	case *image.NRGBA:
@@ -165,8 +190,15 @@ func (s *pixelSource) rgb(x, y int) (r, g, b uint8) {
 		i := (y-s.min.Y)*s.strid + (x-s.min.X)*4
 		return s.pix[i], s.pix[i+1], s.pix[i+2]
 	case s.ycc != nil:
-		yi, ci := s.ycc.YOffset(x, y), s.ycc.COffset(x, y)
-		return color.YCbCrToRGB(s.ycc.Y[yi], s.ycc.Cb[ci], s.ycc.Cr[ci])
+		m := s.ycc
+		yi := (y-s.min.Y)*m.YStride + (x - s.min.X)
+		var ci int
+		if s.cx >= 0 {
+			ci = (y>>s.cy-s.min.Y>>s.cy)*m.CStride + (x>>s.cx - s.min.X>>s.cx)
+		} else {
+			ci = m.COffset(x, y)
+		}
+		return color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
 	case s.gray != nil:
 		v := s.gray.Pix[s.gray.PixOffset(x, y)]
 		return v, v, v

@@ -76,19 +76,17 @@ func preprocess(dst []float32, src *pixelSource, minX, minY, w, h, size int, cro
 // shifted in float32. Explicit float64() conversions forbid fused multiply-adds,
 // which would round differently.
 func resizeNormalize(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
+	if src.pix != nil {
+		resizeNormalizePix(dst, src, x0, y0, w, h, size)
+		return
+	}
 	ratioY := float64(h) / float64(size)
 	ratioX := float64(w) / float64(size)
 	o := 0
 	for r := 0; r < size; r++ {
-		fy := ratioY * float64(r)
-		top := int(math.Floor(fy))
-		dy := fy - float64(top)
-		bot := min(h-1, int(math.Ceil(fy)))
+		top, bot, dy := sourceCoord(ratioY, r, h)
 		for c := 0; c < size; c++ {
-			fx := ratioX * float64(c)
-			left := int(math.Floor(fx))
-			dx := fx - float64(left)
-			right := min(w-1, int(math.Ceil(fx)))
+			left, right, dx := sourceCoord(ratioX, c, w)
 			tlR, tlG, tlB := src.rgb(x0+left, y0+top)
 			trR, trG, trB := src.rgb(x0+right, y0+top)
 			blR, blG, blB := src.rgb(x0+left, y0+bot)
@@ -99,6 +97,38 @@ func resizeNormalize(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
 			o += 3
 		}
 	}
+}
+
+// resizeNormalizePix is resizeNormalize for 4-byte pixels (RGBA, NRGBA, camera
+// frames): the per-frame path, reading pix directly.
+func resizeNormalizePix(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
+	pix, stride := src.pix, src.strid
+	base := (y0-src.min.Y)*stride + (x0-src.min.X)*4
+	ratioY := float64(h) / float64(size)
+	ratioX := float64(w) / float64(size)
+	o := 0
+	for r := 0; r < size; r++ {
+		top, bot, dy := sourceCoord(ratioY, r, h)
+		rowT, rowB := pix[base+top*stride:], pix[base+bot*stride:]
+		for c := 0; c < size; c++ {
+			left, right, dx := sourceCoord(ratioX, c, w)
+			l, rr := 4*left, 4*right
+			tl, tr, bl, br := rowT[l:l+3], rowT[rr:rr+3], rowB[l:l+3], rowB[rr:rr+3]
+			d := dst[o : o+3]
+			d[0] = normalize(lerp2(tl[0], tr[0], bl[0], br[0], dx, dy))
+			d[1] = normalize(lerp2(tl[1], tr[1], bl[1], br[1], dx, dy))
+			d[2] = normalize(lerp2(tl[2], tr[2], bl[2], br[2], dx, dy))
+			o += 3
+		}
+	}
+}
+
+// sourceCoord is TF.js's source coordinate for output index i (alignCorners=false,
+// halfPixelCenters=false): ratio*i, its floor lo, min(ceil, n-1) hi, and the fraction.
+func sourceCoord(ratio float64, i, n int) (lo, hi int, frac float64) {
+	f := ratio * float64(i)
+	lo = int(math.Floor(f))
+	return lo, min(n-1, int(math.Ceil(f))), f - float64(lo)
 }
 
 func lerp2(tl, tr, bl, br uint8, dx, dy float64) float32 {
