@@ -6,6 +6,9 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/draw"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -24,6 +27,37 @@ type resizeCase struct {
 	Pix  string  `json:"pix"` // base64 RGBA, tightly packed
 
 	pix []byte
+	img image.Image // when set, core.PreprocessImage(img) is checked instead of the raw path
+}
+
+// sharedSamples decodes a few real photos (a colour JPEG and a greyscale one) from
+// $SHARED/imagenet-samples, or returns nothing when the data is absent.
+func sharedSamples(t *testing.T) []resizeCase {
+	dir := os.Getenv("SHARED")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared")
+	}
+	var out []resizeCase
+	for _, s := range []struct {
+		name string
+		crop float64
+	}{{"n01440764_tench.JPEG", 0.875}, {"n02815834_beaker.JPEG", 0}} {
+		data, err := os.ReadFile(filepath.Join(dir, "imagenet-samples", s.name))
+		if err != nil {
+			t.Logf("skipping real samples: %v", err)
+			return nil
+		}
+		img, err := core.DecodeImage(data)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		// image/draw's conversion to RGBA is the pixels TF.js gets.
+		rgba := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		out = append(out, resizeCase{W: rgba.Rect.Dx(), H: rgba.Rect.Dy(), Size: 224, Crop: s.crop,
+			Pix: base64.StdEncoding.EncodeToString(rgba.Pix), pix: rgba.Pix, img: img})
+	}
+	return out
 }
 
 func TestResizeMatchesTFJS(t *testing.T) {
@@ -54,6 +88,7 @@ func TestResizeMatchesTFJS(t *testing.T) {
 		}
 		cases[i] = resizeCase{W: s.w, H: s.h, Size: s.size, Crop: s.crop, Pix: base64.StdEncoding.EncodeToString(pix), pix: pix}
 	}
+	cases = append(cases, sharedSamples(t)...)
 
 	dir := t.TempDir()
 	casesPath, outPath := filepath.Join(dir, "cases.json"), filepath.Join(dir, "out.f32")
@@ -85,15 +120,21 @@ func TestResizeMatchesTFJS(t *testing.T) {
 		}
 		raw = raw[4*n:]
 
-		// Odd cases use a padded stride, as a canvas row or camera frame may have.
-		stride := 4*c.W + 4*(i%2)*3
-		padded := make([]byte, (c.H-1)*stride+4*c.W)
-		for y := 0; y < c.H; y++ {
-			copy(padded[y*stride:], c.pix[y*4*c.W:(y+1)*4*c.W])
-		}
 		got := make([]float32, n)
-		if err := core.PreprocessRGBA(got, padded, c.W, c.H, stride, c.Size, c.Crop); err != nil {
-			t.Fatalf("case %d: %v", i, err)
+		if c.img != nil {
+			if err := core.PreprocessImage(got, c.img, c.Size, c.Crop); err != nil {
+				t.Fatalf("case %d: %v", i, err)
+			}
+		} else {
+			// Odd cases use a padded stride, as a canvas row or camera frame may have.
+			stride := 4*c.W + 4*(i%2)*3
+			padded := make([]byte, (c.H-1)*stride+4*c.W)
+			for y := 0; y < c.H; y++ {
+				copy(padded[y*stride:], c.pix[y*4*c.W:(y+1)*4*c.W])
+			}
+			if err := core.PreprocessRGBA(got, padded, c.W, c.H, stride, c.Size, c.Crop); err != nil {
+				t.Fatalf("case %d: %v", i, err)
+			}
 		}
 		var caseWorst float64
 		exact := 0
@@ -104,7 +145,7 @@ func TestResizeMatchesTFJS(t *testing.T) {
 				exact++
 			}
 		}
-		t.Logf("%dx%d -> %d crop %v: max |diff| %.3g, %d/%d bit-identical", c.W, c.H, c.Size, c.Crop, caseWorst, exact, n)
+		t.Logf("%s%dx%d -> %d crop %v: max |diff| %.3g, %d/%d bit-identical", kind(c), c.W, c.H, c.Size, c.Crop, caseWorst, exact, n)
 		if caseWorst >= 1e-5 {
 			t.Errorf("%dx%d -> %d crop %v: max |diff| %g vs TF.js", c.W, c.H, c.Size, c.Crop, caseWorst)
 		}
@@ -114,4 +155,11 @@ func TestResizeMatchesTFJS(t *testing.T) {
 		t.Errorf("oracle wrote %d extra bytes", len(raw))
 	}
 	t.Logf("max |diff| over all cases: %g", worst)
+}
+
+func kind(c resizeCase) string {
+	if c.img != nil {
+		return fmt.Sprintf("decoded %T ", c.img)
+	}
+	return ""
 }
