@@ -3,6 +3,7 @@ package kernels_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -65,8 +66,22 @@ func prepare(ks kernels.KernelSet, l core.Layer, r *rand.Rand) layerRun {
 	return layerRun{l, nil} // the pool: not a kernel benchmarked here
 }
 
-func reportGFLOPs(b *testing.B, multAdds int64) {
-	b.ReportMetric(float64(2*multAdds)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+// timeLoop runs f in b.Loop on one locked thread and reports GFLOP/s per wall
+// second and per CPU second of that thread (cpu-GFLOP/s: what a core does when the
+// machine is shared).
+func timeLoop(b *testing.B, multAdds int64, f func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	c0 := threadCPUTime()
+	for b.Loop() {
+		f()
+	}
+	flops := float64(2*multAdds) * float64(b.N)
+	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu := threadCPUTime() - c0; cpu > 0 {
+		b.ReportMetric(flops/cpu.Seconds()/1e9, "cpu-GFLOP/s")
+	}
 }
 
 // BenchmarkLayers times every layer of every configuration on its own.
@@ -84,11 +99,7 @@ func BenchmarkLayers(b *testing.B) {
 				}
 				b.Run(fmt.Sprintf("%s/%.2f-%d/%s", ks.Name, c.alpha, c.size, l.Name), func(b *testing.B) {
 					lr := prepare(ks, l, r)
-					b.ReportAllocs()
-					for b.Loop() {
-						lr.run()
-					}
-					reportGFLOPs(b, l.MultAdds())
+					timeLoop(b, l.MultAdds(), lr.run)
 				})
 			}
 		}
@@ -115,13 +126,11 @@ func BenchmarkLayerKinds(b *testing.B) {
 							multAdds += l.MultAdds()
 						}
 					}
-					b.ReportAllocs()
-					for b.Loop() {
+					timeLoop(b, multAdds, func() {
 						for _, lr := range runs {
 							lr.run()
 						}
-					}
-					reportGFLOPs(b, multAdds)
+					})
 				})
 			}
 		}

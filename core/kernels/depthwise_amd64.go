@@ -28,69 +28,74 @@ func packDWChunks(w *DWWeights, lanes int) {
 func packDW16(w *DWWeights) { packDWChunks(w, 16) }
 func packDW8(w *DWWeights)  { packDWChunks(w, 8) }
 
-// loadF32x16 loads s[:n] (n <= 16) into a vector, zero past n.
-func loadF32x16(s []float32, n int) archsimd.Float32x16 {
-	if n == 16 {
-		return archsimd.LoadFloat32x16(s[:16])
-	}
-	v, _ := archsimd.LoadFloat32x16Part(s[:n])
-	return v
-}
-
 // depthwise3x3F32x16 implements Depthwise3x3Generic with AVX-512:
 //
 //	for y in [y0, y1), x < OutW, c < C:
 //		out(y, x, c) = relu6(bias[c] + sum over ky, kx < 3 of
 //		               src(y*s+ky+StartY, x*s+kx+StartX, c) * K[ky][kx][c])
 //
-// looping y, then 16-channel chunks, then x.
+// looping y, then 16-channel chunks, then x; a last partial chunk goes through
+// dwTailF32x16.
 func depthwise3x3F32x16(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
 	C, s := w.C, g.Stride
 	sw := (g.InW + 2) * C
-	zero, six := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(6)
+	full := C &^ 15
 	for y := y0; y < y1; y++ {
-		// The three input rows of this output row, starting at the window's first column.
+		// The three input rows of this output row, from the window's first column.
 		rowOff := (y*s+g.StartY)*sw + g.StartX*C
-		for c0 := 0; c0 < C; c0 += 16 {
-			n := min(16, C-c0)
-			k := w.Packed[c0*10:][:160]
-			k00, k01, k02 := archsimd.LoadFloat32x16(k[0:16]), archsimd.LoadFloat32x16(k[16:32]), archsimd.LoadFloat32x16(k[32:48])
-			k10, k11, k12 := archsimd.LoadFloat32x16(k[48:64]), archsimd.LoadFloat32x16(k[64:80]), archsimd.LoadFloat32x16(k[80:96])
-			k20, k21, k22 := archsimd.LoadFloat32x16(k[96:112]), archsimd.LoadFloat32x16(k[112:128]), archsimd.LoadFloat32x16(k[128:144])
-			bias := archsimd.LoadFloat32x16(k[144:160])
-			r0 := src[rowOff+c0:]
-			r1 := src[rowOff+sw+c0:]
-			r2 := src[rowOff+2*sw+c0:]
-			o := out.Buf[out.Off+y*out.RowStride+c0:]
-			for x := 0; x < g.OutW; x++ {
-				i := x * s * C
-				acc := loadF32x16(r0[i:], n).MulAdd(k00, bias)
-				acc = loadF32x16(r0[i+C:], n).MulAdd(k01, acc)
-				acc = loadF32x16(r0[i+2*C:], n).MulAdd(k02, acc)
-				acc = loadF32x16(r1[i:], n).MulAdd(k10, acc)
-				acc = loadF32x16(r1[i+C:], n).MulAdd(k11, acc)
-				acc = loadF32x16(r1[i+2*C:], n).MulAdd(k12, acc)
-				acc = loadF32x16(r2[i:], n).MulAdd(k20, acc)
-				acc = loadF32x16(r2[i+C:], n).MulAdd(k21, acc)
-				acc = loadF32x16(r2[i+2*C:], n).MulAdd(k22, acc)
-				acc = acc.Max(zero).Min(six)
-				if n == 16 {
-					acc.Store(o[x*C:][:16])
-				} else {
-					acc.StorePart(o[x*C:][:n])
-				}
-			}
+		o := out.Buf[out.Off+y*out.RowStride:]
+		for c0 := 0; c0 < full; c0 += 16 {
+			dwRowF32x16(o[c0:], src[rowOff+c0:], w.Packed[c0*10:][:160], C, sw, s*C, g.OutW)
+		}
+		if full < C {
+			dwTailF32x16(o[full:], src[rowOff+full:], w.Packed[full*10:][:160], C, sw, s*C, g.OutW, C-full)
 		}
 	}
 }
 
-// loadF32x8 loads s[:n] (n <= 8) into a vector, zero past n.
-func loadF32x8(s []float32, n int) archsimd.Float32x8 {
-	if n == 8 {
-		return archsimd.LoadFloat32x8(s[:8])
+// dwRowF32x16 computes one output row of one full 16-channel chunk: pixel x reads
+// the 3x3 window at in[ky*sw + x*step + kx*C:][:16] and writes o[x*C:][:16].
+func dwRowF32x16(o, in, k []float32, C, sw, step, ow int) {
+	k = k[:160]
+	k00, k01, k02 := archsimd.LoadFloat32x16(k[0:16]), archsimd.LoadFloat32x16(k[16:32]), archsimd.LoadFloat32x16(k[32:48])
+	k10, k11, k12 := archsimd.LoadFloat32x16(k[48:64]), archsimd.LoadFloat32x16(k[64:80]), archsimd.LoadFloat32x16(k[80:96])
+	k20, k21, k22 := archsimd.LoadFloat32x16(k[96:112]), archsimd.LoadFloat32x16(k[112:128]), archsimd.LoadFloat32x16(k[128:144])
+	bias := archsimd.LoadFloat32x16(k[144:160])
+	zero, six := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(6)
+	r0, r1, r2 := in, in[sw:], in[2*sw:]
+	for x := 0; x < ow; x++ {
+		i := x * step
+		acc := archsimd.LoadFloat32x16(r0[i:][:16]).MulAdd(k00, bias)
+		acc = archsimd.LoadFloat32x16(r0[i+C:][:16]).MulAdd(k01, acc)
+		acc = archsimd.LoadFloat32x16(r0[i+2*C:][:16]).MulAdd(k02, acc)
+		acc = archsimd.LoadFloat32x16(r1[i:][:16]).MulAdd(k10, acc)
+		acc = archsimd.LoadFloat32x16(r1[i+C:][:16]).MulAdd(k11, acc)
+		acc = archsimd.LoadFloat32x16(r1[i+2*C:][:16]).MulAdd(k12, acc)
+		acc = archsimd.LoadFloat32x16(r2[i:][:16]).MulAdd(k20, acc)
+		acc = archsimd.LoadFloat32x16(r2[i+C:][:16]).MulAdd(k21, acc)
+		acc = archsimd.LoadFloat32x16(r2[i+2*C:][:16]).MulAdd(k22, acc)
+		acc.Max(zero).Min(six).Store(o[x*C:][:16])
 	}
-	v, _ := archsimd.LoadFloat32x8Part(s[:n])
-	return v
+}
+
+// dwTailF32x16 is dwRowF32x16 for the last n < 16 channels, with masked loads and
+// stores (reading past them could run off the end of the input).
+func dwTailF32x16(o, in, k []float32, C, sw, step, ow, n int) {
+	zero, six := archsimd.BroadcastFloat32x16(0), archsimd.BroadcastFloat32x16(6)
+	r0, r1, r2 := in, in[sw:], in[2*sw:]
+	for x := 0; x < ow; x++ {
+		i := x * step
+		acc := archsimd.LoadFloat32x16(k[144:160])
+		for kx := 0; kx < 3; kx++ {
+			a, _ := archsimd.LoadFloat32x16Part(r0[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x16(k[kx*16:][:16]), acc)
+			a, _ = archsimd.LoadFloat32x16Part(r1[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x16(k[(3+kx)*16:][:16]), acc)
+			a, _ = archsimd.LoadFloat32x16Part(r2[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x16(k[(6+kx)*16:][:16]), acc)
+		}
+		acc.Max(zero).Min(six).StorePart(o[x*C:][:n])
+	}
 }
 
 // depthwise3x3F32x8 is depthwise3x3F32x16 (see there for the reference loop) with
@@ -98,38 +103,58 @@ func loadF32x8(s []float32, n int) archsimd.Float32x8 {
 func depthwise3x3F32x8(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
 	C, s := w.C, g.Stride
 	sw := (g.InW + 2) * C
-	zero, six := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(6)
+	full := C &^ 7
 	for y := y0; y < y1; y++ {
 		rowOff := (y*s+g.StartY)*sw + g.StartX*C
-		for c0 := 0; c0 < C; c0 += 8 {
-			n := min(8, C-c0)
-			k := w.Packed[c0*10:][:80]
-			k00, k01, k02 := archsimd.LoadFloat32x8(k[0:8]), archsimd.LoadFloat32x8(k[8:16]), archsimd.LoadFloat32x8(k[16:24])
-			k10, k11, k12 := archsimd.LoadFloat32x8(k[24:32]), archsimd.LoadFloat32x8(k[32:40]), archsimd.LoadFloat32x8(k[40:48])
-			k20, k21, k22 := archsimd.LoadFloat32x8(k[48:56]), archsimd.LoadFloat32x8(k[56:64]), archsimd.LoadFloat32x8(k[64:72])
-			bias := archsimd.LoadFloat32x8(k[72:80])
-			r0 := src[rowOff+c0:]
-			r1 := src[rowOff+sw+c0:]
-			r2 := src[rowOff+2*sw+c0:]
-			o := out.Buf[out.Off+y*out.RowStride+c0:]
-			for x := 0; x < g.OutW; x++ {
-				i := x * s * C
-				acc := loadF32x8(r0[i:], n).MulAdd(k00, bias)
-				acc = loadF32x8(r0[i+C:], n).MulAdd(k01, acc)
-				acc = loadF32x8(r0[i+2*C:], n).MulAdd(k02, acc)
-				acc = loadF32x8(r1[i:], n).MulAdd(k10, acc)
-				acc = loadF32x8(r1[i+C:], n).MulAdd(k11, acc)
-				acc = loadF32x8(r1[i+2*C:], n).MulAdd(k12, acc)
-				acc = loadF32x8(r2[i:], n).MulAdd(k20, acc)
-				acc = loadF32x8(r2[i+C:], n).MulAdd(k21, acc)
-				acc = loadF32x8(r2[i+2*C:], n).MulAdd(k22, acc)
-				acc = acc.Max(zero).Min(six)
-				if n == 8 {
-					acc.Store(o[x*C:][:8])
-				} else {
-					acc.StorePart(o[x*C:][:n])
-				}
-			}
+		o := out.Buf[out.Off+y*out.RowStride:]
+		for c0 := 0; c0 < full; c0 += 8 {
+			dwRowF32x8(o[c0:], src[rowOff+c0:], w.Packed[c0*10:][:80], C, sw, s*C, g.OutW)
 		}
+		if full < C {
+			dwTailF32x8(o[full:], src[rowOff+full:], w.Packed[full*10:][:80], C, sw, s*C, g.OutW, C-full)
+		}
+	}
+}
+
+// dwRowF32x8 is dwRowF32x16 with 8 channels.
+func dwRowF32x8(o, in, k []float32, C, sw, step, ow int) {
+	k = k[:80]
+	k00, k01, k02 := archsimd.LoadFloat32x8(k[0:8]), archsimd.LoadFloat32x8(k[8:16]), archsimd.LoadFloat32x8(k[16:24])
+	k10, k11, k12 := archsimd.LoadFloat32x8(k[24:32]), archsimd.LoadFloat32x8(k[32:40]), archsimd.LoadFloat32x8(k[40:48])
+	k20, k21, k22 := archsimd.LoadFloat32x8(k[48:56]), archsimd.LoadFloat32x8(k[56:64]), archsimd.LoadFloat32x8(k[64:72])
+	bias := archsimd.LoadFloat32x8(k[72:80])
+	zero, six := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(6)
+	r0, r1, r2 := in, in[sw:], in[2*sw:]
+	for x := 0; x < ow; x++ {
+		i := x * step
+		acc := archsimd.LoadFloat32x8(r0[i:][:8]).MulAdd(k00, bias)
+		acc = archsimd.LoadFloat32x8(r0[i+C:][:8]).MulAdd(k01, acc)
+		acc = archsimd.LoadFloat32x8(r0[i+2*C:][:8]).MulAdd(k02, acc)
+		acc = archsimd.LoadFloat32x8(r1[i:][:8]).MulAdd(k10, acc)
+		acc = archsimd.LoadFloat32x8(r1[i+C:][:8]).MulAdd(k11, acc)
+		acc = archsimd.LoadFloat32x8(r1[i+2*C:][:8]).MulAdd(k12, acc)
+		acc = archsimd.LoadFloat32x8(r2[i:][:8]).MulAdd(k20, acc)
+		acc = archsimd.LoadFloat32x8(r2[i+C:][:8]).MulAdd(k21, acc)
+		acc = archsimd.LoadFloat32x8(r2[i+2*C:][:8]).MulAdd(k22, acc)
+		acc.Max(zero).Min(six).Store(o[x*C:][:8])
+	}
+}
+
+// dwTailF32x8 is dwTailF32x16 with 8 channels.
+func dwTailF32x8(o, in, k []float32, C, sw, step, ow, n int) {
+	zero, six := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(6)
+	r0, r1, r2 := in, in[sw:], in[2*sw:]
+	for x := 0; x < ow; x++ {
+		i := x * step
+		acc := archsimd.LoadFloat32x8(k[72:80])
+		for kx := 0; kx < 3; kx++ {
+			a, _ := archsimd.LoadFloat32x8Part(r0[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x8(k[kx*8:][:8]), acc)
+			a, _ = archsimd.LoadFloat32x8Part(r1[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x8(k[(3+kx)*8:][:8]), acc)
+			a, _ = archsimd.LoadFloat32x8Part(r2[i+kx*C:][:n])
+			acc = a.MulAdd(archsimd.LoadFloat32x8(k[(6+kx)*8:][:8]), acc)
+		}
+		acc.Max(zero).Min(six).StorePart(o[x*C:][:n])
 	}
 }
