@@ -113,6 +113,11 @@ func pwTile4x2(d0, d1, d2, d3 *[pwNR]float32, a0, a1, a2, a3, panel []float32, b
 			(*[pwNR]float32)(wp), a0[k], a1[k], a2[k], a3[k])
 		wp = wp[pwNR:]
 	}
+	storeTile4x2(d0, d1, d2, d3, c00, c01, c10, c11, c20, c21, c30, c31, relu)
+}
+
+// storeTile4x2 stores a 4x2 accumulator tile, row i to d_i, clamped to [0, 6] if relu.
+func storeTile4x2(d0, d1, d2, d3 *[pwNR]float32, c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4, relu bool) {
 	if relu {
 		zero, six := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(6)
 		c00, c01 = c00.Max(zero).Min(six), c01.Max(zero).Min(six)
