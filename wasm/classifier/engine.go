@@ -74,7 +74,11 @@ func (e *Engine) model(size int) (*sizedModel, error) {
 		return nil, err
 	}
 	if len(e.models) >= maxModels {
+		for _, old := range e.models {
+			old.model.Close() // stops its helper goroutines
+		}
 		clear(e.models)
+		e.last = nil
 	}
 	sm := &sizedModel{model: m, input: make([]float32, m.InputLen())}
 	e.models[size] = sm
