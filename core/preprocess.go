@@ -9,7 +9,8 @@ import (
 // PreprocessImage writes the network input for img into dst ([size][size][3],
 // x/127.5-1): the central crop fraction of the image (tf.image.central_crop; 0 or 1
 // keeps the whole image), resized bilinearly to size x size exactly as TF.js
-// tf.image.resizeBilinear(x, [size, size], alignCorners=false) does. Alpha is ignored.
+// tf.image.resizeBilinear(x, [size, size], alignCorners=false) does. Alpha is ignored
+// like tf.browser.fromPixels does (colour as stored; decoders give opaque *image.RGBA).
 // *image.YCbCr (JPEG, converted with color.YCbCrToRGB), *image.RGBA, *image.NRGBA and
 // *image.Gray allocate nothing; other image types go through img.At.
 func PreprocessImage(dst []float32, img image.Image, size int, crop float64) error {
