@@ -1,6 +1,7 @@
 package weights
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +47,9 @@ func decode(name string, data []byte, readFile func(string) ([]byte, error)) (*c
 			return nil, fmt.Errorf(".mnw: %w", err)
 		}
 		return w, nil
+	}
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("neither a .mnw file (no MNW magic) nor a TF.js model.json")
 	}
 	return parseTFJS(data, readFile)
 }

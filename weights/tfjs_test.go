@@ -23,6 +23,8 @@ func realModelDir(t testing.TB) string {
 			shared = filepath.Join("..", "..", "shared")
 		}
 		dir = filepath.Join(shared, "models", "mobilenet_v1_0.75_224")
+	} else if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", dir) // the Makefile's paths are relative to the repo root
 	}
 	if _, err := os.Stat(filepath.Join(dir, "model.json")); err != nil {
 		t.Skipf("real TF.js model not available: %v", err)
