@@ -37,10 +37,47 @@ func packPWPanels(w *PWWeights, nr int) {
 func packPW16(w *PWWeights) { packPWPanels(w, pwNR16) }
 func packPW8(w *PWWeights)  { packPWPanels(w, pwNR8) }
 
-// pwOffset is where pixel p (counted over dense rows of the given width) of a layer
-// with n output channels starts in out.Buf.
-func pwOffset(out Out, p, width, n int) int {
-	return out.Off + p/width*out.RowStride + p%width*n
+// pixelCursor walks the output pixels of dense rows of the given width, tracking
+// where each starts in an Out without dividing per pixel.
+type pixelCursor struct {
+	off, x, width, n, rowStride int
+}
+
+func newPixelCursor(out Out, p, width, n int) pixelCursor {
+	return pixelCursor{off: out.Off + p/width*out.RowStride + p%width*n, x: p % width, width: width, n: n, rowStride: out.RowStride}
+}
+
+// tile returns the offsets of 4 consecutive pixels starting at the cursor's, the
+// ones at or past pixel `left` (counted from the cursor) repeating the last real
+// one, and moves the cursor 4 pixels on.
+func (c *pixelCursor) tile(left int) (o0, o1, o2, o3 int) {
+	o0 = c.off
+	c.next()
+	o1, o2, o3 = o0, o0, o0
+	if left > 1 {
+		o1 = c.off
+		c.next()
+		o2, o3 = o1, o1
+	}
+	if left > 2 {
+		o2 = c.off
+		c.next()
+		o3 = o2
+	}
+	if left > 3 {
+		o3 = c.off
+		c.next()
+	}
+	return
+}
+
+func (c *pixelCursor) next() {
+	c.x++
+	c.off += c.n
+	if c.x == c.width {
+		c.x = 0
+		c.off += c.rowStride - c.width*c.n
+	}
 }
 
 // pointwiseF32x16Tile4x2 implements PointwiseGeneric with AVX-512:
@@ -68,12 +105,14 @@ func pointwiseF32x16Tile4x2(out Out, src []float32, w *PWWeights, width, y0, y1 
 			panel := w.Packed[n0/pwNR16*stride:][:stride]
 			wk := panel[pwNR16*(1+k0) : pwNR16*(1+k1)]
 			nn := min(pwNR16, N-n0)
+			cur := newPixelCursor(out, m0, width, N)
 			for p := m0; p < m1; p += 4 {
 				p1, p2, p3 := min(p+1, m1-1), min(p+2, m1-1), min(p+3, m1-1)
-				o0 := out.Buf[pwOffset(out, p, width, N)+n0:][:nn]
-				o1 := out.Buf[pwOffset(out, p1, width, N)+n0:][:nn]
-				o2 := out.Buf[pwOffset(out, p2, width, N)+n0:][:nn]
-				o3 := out.Buf[pwOffset(out, p3, width, N)+n0:][:nn]
+				f0, f1, f2, f3 := cur.tile(m1 - p)
+				o0 := out.Buf[f0+n0:][:nn]
+				o1 := out.Buf[f1+n0:][:nn]
+				o2 := out.Buf[f2+n0:][:nn]
+				o3 := out.Buf[f3+n0:][:nn]
 				var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
 				if first {
 					c00 = archsimd.LoadFloat32x16(panel[:16])
@@ -164,12 +203,14 @@ func pointwiseF32x8Tile4x2(out Out, src []float32, w *PWWeights, width, y0, y1 i
 			panel := w.Packed[n0/pwNR8*stride:][:stride]
 			wk := panel[pwNR8*(1+k0) : pwNR8*(1+k1)]
 			nn := min(pwNR8, N-n0)
+			cur := newPixelCursor(out, m0, width, N)
 			for p := m0; p < m1; p += 4 {
 				p1, p2, p3 := min(p+1, m1-1), min(p+2, m1-1), min(p+3, m1-1)
-				o0 := out.Buf[pwOffset(out, p, width, N)+n0:][:nn]
-				o1 := out.Buf[pwOffset(out, p1, width, N)+n0:][:nn]
-				o2 := out.Buf[pwOffset(out, p2, width, N)+n0:][:nn]
-				o3 := out.Buf[pwOffset(out, p3, width, N)+n0:][:nn]
+				f0, f1, f2, f3 := cur.tile(m1 - p)
+				o0 := out.Buf[f0+n0:][:nn]
+				o1 := out.Buf[f1+n0:][:nn]
+				o2 := out.Buf[f2+n0:][:nn]
+				o3 := out.Buf[f3+n0:][:nn]
 				var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x8
 				if first {
 					c00 = archsimd.LoadFloat32x8(panel[:8])
