@@ -23,10 +23,7 @@ func fetchURL(u *url.URL) ([]byte, *url.URL, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, nil, fmt.Errorf("GET %s: HTTP status %s", u, resp.Status)
 	}
-	if resp.ContentLength > MaxFileBytes {
-		return nil, nil, fmt.Errorf("GET %s: %d bytes is larger than the %d-byte limit", u, resp.ContentLength, MaxFileBytes)
-	}
-	data, err := readLimited(resp.Body, "GET "+u.String())
+	data, err := readLimited(resp.Body, resp.ContentLength, "GET "+u.String())
 	if err != nil {
 		return nil, nil, err
 	}

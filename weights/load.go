@@ -77,29 +77,38 @@ func loadPath(src string) (*core.Weights, error) {
 	})
 }
 
-// readLocal reads a file of at most MaxFileBytes.
+// readLocal reads a file of at most MaxFileBytes, sized up front so the bytes are
+// read once into one buffer.
 func readLocal(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", name)
 	}
-	return readLimited(f, name)
+	return readLimited(f, fi.Size(), name)
 }
 
-// readLimited reads all of r, failing once it passes MaxFileBytes.
-func readLimited(r io.Reader, what string) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileBytes+1))
-	if err != nil {
+// readLimited reads all of r, failing once it passes MaxFileBytes; sizeHint (the file
+// size or Content-Length, -1 if unknown) preallocates the buffer.
+func readLimited(r io.Reader, sizeHint int64, what string) ([]byte, error) {
+	if sizeHint > MaxFileBytes {
+		return nil, fmt.Errorf("%s is %d bytes, larger than the %d-byte limit", what, sizeHint, MaxFileBytes)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, max(sizeHint, 0)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileBytes+1)); err != nil {
 		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
-	if int64(len(data)) > MaxFileBytes {
+	if int64(buf.Len()) > MaxFileBytes {
 		return nil, fmt.Errorf("%s is larger than the %d-byte limit", what, MaxFileBytes)
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 func loadURL(src string) (*core.Weights, error) {

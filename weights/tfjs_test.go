@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -298,5 +299,30 @@ func TestParseTFJSErrors(t *testing.T) {
 	}
 	if _, err := ParseTFJS([]byte(`{}`), nil); err == nil {
 		t.Error("nil readFile: no error")
+	}
+}
+
+// TestLoadRealModelAllocations: the importer reads each shard once and decodes it into
+// the final float32 slices, so loading allocates about twice the model's bytes
+// (file bytes + floats), not a multiple of that.
+func TestLoadRealModelAllocations(t *testing.T) {
+	dir := realModelDir(t)
+	var files int64
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && e.Name() != "model.json" {
+			files += fi.Size()
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&after)
+	alloc := int64(after.TotalAlloc - before.TotalAlloc)
+	t.Logf("shards %d bytes, Load allocated %d bytes (%.2fx)", files, alloc, float64(alloc)/float64(files))
+	if alloc > files*5/2 {
+		t.Errorf("Load allocated %d bytes for %d bytes of shards: more than 2.5x", alloc, files)
 	}
 }
