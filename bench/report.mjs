@@ -1,0 +1,70 @@
+// Statistics and the Markdown tables of `make bench`.
+
+// quantile of sorted values, linear interpolation between closest ranks.
+export function quantile(sorted, q) {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+export function summarize(runsMs) {
+  const s = [...runsMs].sort((a, b) => a - b);
+  return { n: s.length, median: quantile(s, 0.5), p10: quantile(s, 0.1), p90: quantile(s, 0.9) };
+}
+
+export function maxAbsDiff(a, b) {
+  if (!a || a.length !== b.length) return Infinity;
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return Number.isNaN(d) ? Infinity : d;
+}
+
+const f = (v, digits = 1) => (v == null || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits));
+
+export function table(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+// latencyTable: one row per (model, engine) result.
+export function latencyTable(results, configs) {
+  const byName = Object.fromEntries(configs.map((c) => [c.name, c]));
+  return table(
+    ['model', 'weights', 'engine', 'threads', 'runs', 'median ms', 'p10–p90 ms', 'GFLOP/s', 'max |Δlogit| vs Go'],
+    [...results].sort((a, b) => configs.indexOf(byName[a.config]) - configs.indexOf(byName[b.config])).map((r) => {
+      const c = byName[r.config];
+      if (r.error) return [r.config, c.weights, r.engine, '', '', 'failed', r.error.slice(0, 80), '', ''];
+      const s = summarize(r.runsMs);
+      return [r.config, c.weights, r.engine, r.threads, s.n, f(s.median), `${f(s.p10)}–${f(s.p90)}`,
+        f((2 * c.multAdds) / (s.median * 1e6), 2), r.maxDiff.toExponential(1)];
+    }));
+}
+
+// ratioTable: our Chromium wasm-simd latency divided by TF.js wasm's (< 1: ours faster).
+export function ratioTable(results, configs, ours, theirs) {
+  const med = (config, engine) => {
+    const r = results.find((x) => x.config === config && x.engine === engine && !x.error);
+    return r ? summarize(r.runsMs).median : null;
+  };
+  return table(['model', ...theirs.map((t) => `ours ÷ ${t}`)],
+    configs.map((c) => [c.name, ...theirs.map((t) => {
+      const a = med(c.name, ours), b = med(c.name, t);
+      return a && b ? f(a / b, 2) : 'n/a';
+    })]));
+}
+
+// profileTable: the paper's Table 2 with our measured time per layer type.
+export function profileTable(profiles, configs) {
+  const rows = [];
+  for (const p of profiles) {
+    const c = configs.find((x) => x.name === p.config);
+    if (p.error) { rows.push([p.config, p.engine, 'failed', p.error.slice(0, 80), '', '', '']); continue; }
+    const total = p.kinds.reduce((s, k) => s + k.ms, 0);
+    for (const k of p.kinds) {
+      rows.push([p.config, p.engine, k.kind, f((100 * k.multAdds) / c.multAdds, 2) + '%',
+        f(k.ms, 2), f((100 * k.ms) / total, 1) + '%', k.multAdds ? f((2 * k.multAdds) / (k.ms * 1e6), 2) : '']);
+    }
+  }
+  return table(['model', 'engine', 'layer type', 'mult-adds', 'ms (median)', 'time', 'GFLOP/s'], rows);
+}

@@ -1,0 +1,175 @@
+// `make bench`: builds the benchmark programs, then measures every engine on every
+// model in one run and prints one report (also written to bench/RESULTS.md).
+// Every engine runs the same weights on the same input; its logits are checked
+// against our native engine's (max |diff| <= 1e-3) so the comparison is honest.
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { withChromium } from './browser.mjs';
+import { serve } from './serve.mjs';
+import { maxAbsDiff, latencyTable, ratioTable, profileTable } from './report.mjs';
+import { streamThroughput } from './stream.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.join(root, 'build', 'bench');
+const data = path.join(out, 'data');
+const cores = os.availableParallelism();
+const runsScale = Number(process.env.BENCH_RUNS_SCALE ?? 1); // e.g. 0.3 for a quick look
+const runs = (n) => Math.max(3, Math.round(n * runsScale));
+const TOLERANCE = 1e-3;
+const env = { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'go1.27.3' };
+const go = process.env.GO ?? 'go';
+const sh = (cmd, args, extraEnv = {}) =>
+  execFileSync(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+const log = (...a) => console.error('[bench]', ...a);
+
+log('building gobench (native, GOEXPERIMENT=simd) and wasm/bench (with and without SIMD)');
+await mkdir(data, { recursive: true });
+const gobench = path.join(out, 'gobench');
+sh(go, ['build', '-o', gobench, './bench/gobench'], { GOEXPERIMENT: 'simd' });
+sh(go, ['build', '-o', path.join(out, 'bench-simd.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
+sh(go, ['build', '-o', path.join(out, 'bench.wasm'), './wasm/bench'], { GOOS: 'js', GOARCH: 'wasm' });
+const goroot = sh(go, ['env', 'GOROOT']).trim();
+await copyFile(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 'wasm_exec.js'));
+const goVersion = sh(go, ['version']).trim();
+
+const modelDir = process.env.TFJS_MODEL_DIR ?? '';
+log(`preparing net files in ${data} (real 0.75-224 weights from ${modelDir || '(none: random)'})`);
+sh(gobench, ['prepare', '-out', data, ...(modelDir ? ['-model', modelDir] : [])]);
+const configs = JSON.parse(await readFile(path.join(data, 'configs.json'), 'utf8'));
+const reference = {};
+for (const c of configs) {
+  const b = await readFile(path.join(data, `${c.name}.logits.f32`));
+  reference[c.name] = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+}
+
+const results = [];
+const profiles = [];
+// record runs one measurement, keeping a failure as a row instead of stopping the bench.
+async function record(config, engine, threads, fn) {
+  log(`${config} ${engine} x${threads}`);
+  try {
+    const r = await fn();
+    results.push({ config, engine, threads, runsMs: r.runsMs, maxDiff: r.maxDiff ?? maxAbsDiff(r.logits, reference[config]) });
+  } catch (err) {
+    log(`  failed: ${err.message}`);
+    results.push({ config, engine, threads, error: err.message.split('\n')[0] });
+  }
+}
+const json = (cmd, args) => JSON.parse(sh(cmd, args).trim().split('\n').pop());
+
+for (const c of configs) {
+  const big = c.multAdds > 300e6;
+  for (const t of [1, cores]) {
+    await record(c.name, 'ours native (Go, GOEXPERIMENT=simd)', t, async () =>
+      json(gobench, ['native', '-dir', data, '-config', c.name, '-n', String(runs(30)), '-threads', String(t)]));
+  }
+  for (const [wasm, name] of [['bench-simd.wasm', 'ours wasm-simd, Node'], ['bench.wasm', 'ours wasm (no SIMD), Node']]) {
+    await record(c.name, name, 1, async () =>
+      json('node', ['bench/node_ours.mjs', path.join(out, 'wasm_exec.js'), path.join(out, wasm), data, c.name, String(runs(wasm === 'bench.wasm' ? (big ? 3 : 6) : (big ? 10 : 20)))]));
+  }
+  await record(c.name, 'TF.js wasm SIMD, Node', 1, async () =>
+    json('node', ['bench/node_tfjs.mjs', 'wasm', data, c.name, String(runs(big ? 10 : 20))]));
+  await record(c.name, 'TF.js cpu, Node', 1, async () =>
+    json('node', ['bench/node_tfjs.mjs', 'cpu', data, c.name, String(runs(big ? 3 : 6))]));
+  for (const name of ['1.0-224', '0.75-224']) {
+    if (c.name !== name) continue;
+    try {
+      profiles.push({ ...json(gobench, ['profile', '-dir', data, '-config', c.name, '-n', String(runs(15))]), engine: 'ours native, 1 thread' });
+    } catch (err) {
+      profiles.push({ config: c.name, engine: 'ours native, 1 thread', error: err.message });
+    }
+  }
+}
+
+const server = await serve(root);
+let browserVersion = 'n/a';
+let stream = [];
+try {
+  await withChromium(async ({ version, open }) => {
+    browserVersion = version;
+    const u = (p) => `${server.url}${p}`;
+    const files = (c) => ({
+      specURL: u(`/build/bench/data/${c.name}.json`), weightsURL: u(`/build/bench/data/${c.name}.f32`),
+      inputURL: u(`/build/bench/data/${c.name}.in.f32`),
+    });
+    const ours = await open(u('/bench/web/ours.html'));
+    await ours.waitForFunction(() => window.benchReady);
+    for (const c of configs) {
+      const big = c.multAdds > 300e6;
+      const profileRuns = ['1.0-224', '0.75-224'].includes(c.name) ? runs(10) : 0;
+      await record(c.name, 'ours wasm-simd, Chromium Worker', 1, async () => {
+        const r = await ours.evaluate((o) => window.benchOurs(o), {
+          ...files(c), wasmURL: u('/build/bench/bench-simd.wasm'), wasmExecURL: u('/build/bench/wasm_exec.js'),
+          runs: runs(big ? 15 : 25), profileRuns,
+        });
+        if (r.kinds) {
+          profiles.push({ config: c.name, engine: `ours ${r.impl}, Chromium Worker`, kinds: r.kinds });
+        }
+        return r;
+      });
+    }
+    await ours.close();
+    for (const t of [1, cores]) {
+      const page = await open(u(`/bench/web/tfjs.html?threads=${t}`));
+      let info;
+      try {
+        info = await page.evaluate(() => window.benchInfo);
+        log('TF.js in Chromium:', JSON.stringify(info));
+      } catch (err) {
+        log(`TF.js wasm backend did not start: ${err.message}`);
+      }
+      for (const c of configs) {
+        const big = c.multAdds > 300e6;
+        await record(c.name, `TF.js wasm ${info?.simd ? 'SIMD' : '(no SIMD)'}, Chromium`, info?.threads ?? t, async () => {
+          if (!info) throw new Error('the TF.js wasm backend did not start');
+          return page.evaluate((o) => window.benchTfjs(o), { ...files(c), runs: runs(big ? 15 : 25) });
+        });
+      }
+      await page.close();
+    }
+    stream = await streamThroughput({ open, url: server.url, root, cores, log });
+  });
+} finally {
+  await server.close();
+}
+
+const cpu = (await readFile('/proc/cpuinfo', 'utf8').catch(() => '')).match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
+const oursChromium = 'ours wasm-simd, Chromium Worker';
+const tfjsChromium = [...new Set(results.filter((r) => r.engine.startsWith('TF.js wasm') && r.engine.endsWith('Chromium')).map((r) => r.engine))];
+const ratioCols = results.filter((r) => tfjsChromium.includes(r.engine)).map((r) => `${r.engine} x${r.threads}`);
+const ratioResults = results.map((r) => (tfjsChromium.includes(r.engine) ? { ...r, engine: `${r.engine} x${r.threads}` } : r));
+const mismatches = results.filter((r) => !r.error && !(r.maxDiff <= TOLERANCE));
+const failures = results.filter((r) => r.error);
+const report = `# MobileNet v1 benchmark
+
+Measured by \`make bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu}, ${cores} logical cores
+(shared machine: expect noise), Chromium ${browserVersion} (headless), Node ${process.version}, ${goVersion},
+TF.js 4.22.0. Latency is one forward pass of one image (batch 1) after 2 warm-up runs; TF.js times
+include reading the logits back. GFLOP/s = 2 x mult-adds / median latency. Random-weight models use
+core.RandomWeights (seed 1) in every engine (TF.js builds the same network from the same values with
+tf.fused.conv2d / depthwiseConv2d + relu6, 'same' padding); "max |Δlogit| vs Go" checks each engine's
+output on the same input against our native engine (tolerance ${TOLERANCE}).
+
+## Latency
+
+${latencyTable(results, configs)}
+
+## Ours (wasm-simd in a Chromium Worker) ÷ TF.js wasm in the same Chromium (< 1: ours faster)
+
+${ratioTable(ratioResults, configs, oursChromium, [...new Set(ratioCols)])}
+
+## Per layer type (the paper's Table 2, with measured time)
+
+${profileTable(profiles, configs)}
+
+## Webcam-stream throughput (web/mobilenet.js, Chromium, frames/s with N workers)
+
+${stream.table}
+${mismatches.length ? `\n**Logit mismatches (> ${TOLERANCE}):** ${mismatches.map((r) => `${r.config} ${r.engine}`).join(', ')}\n` : ''}${failures.length ? `\n**Failed:** ${failures.map((r) => `${r.config} ${r.engine}: ${r.error}`).join('; ')}\n` : ''}`;
+process.stdout.write(report);
+await writeFile(path.join(root, 'bench', 'RESULTS.md'), report);
+log('written to bench/RESULTS.md');
+if (mismatches.length) process.exitCode = 1;

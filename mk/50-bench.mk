@@ -1,0 +1,8 @@
+# `make bench` (not part of `make test`): every engine (ours native / wasm in Node /
+# wasm-simd in a Chromium Worker; TF.js wasm in Chromium with 1 and all threads, in
+# Node, and TF.js cpu) on MobileNet 1.0-224, 0.75-224 (real weights), 0.5-160 and
+# 0.25-128, a per-layer-type profile and the web/mobilenet.js stream throughput.
+# One table on stdout and in bench/RESULTS.md. BENCH_RUNS_SCALE=0.3 for a quick look.
+.PHONY: bench
+bench: node_modules web
+	TFJS_MODEL_DIR="$(abspath $(TFJS_MODEL_DIR))" GO="$(GO)" $(NODE) bench/run.mjs

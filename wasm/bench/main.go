@@ -1,0 +1,136 @@
+//go:build js && wasm
+
+// Command bench is our engine built for js/wasm with a minimal API for the benchmark
+// only (bench/run.mjs runs it in Node and in a Chromium Worker). It sets
+// globalThis.mobilenetBench = {load, run, profile} and then waits for calls:
+//
+//	load(specJSON string, weights Uint8Array, input Uint8Array) -> {impl} | {error}
+//	run(n) -> {runsMs: number[], logits: Float32Array} | {error}   (after 2 warm-up runs)
+//	profile(n) -> {kinds: [{kind, ms, multAdds, params}]}          (median ms per layer type)
+//
+// Times are taken inside Go (time.Now is performance.now here), so they measure the
+// forward pass alone, not the JS call.
+package main
+
+import (
+	"math"
+	"slices"
+	"syscall/js"
+	"time"
+
+	"github.com/mobilenet-go/mobilenet/bench/netfile"
+	"github.com/mobilenet-go/mobilenet/core"
+)
+
+var (
+	model *core.Model
+	input []float32
+)
+
+func main() {
+	js.Global().Set("mobilenetBench", js.ValueOf(map[string]any{
+		"load":    js.FuncOf(load),
+		"run":     js.FuncOf(run),
+		"profile": js.FuncOf(profile),
+	}))
+	select {}
+}
+
+func errorValue(msg string) any { return map[string]any{"error": msg} }
+
+func bytesOf(v js.Value) []byte {
+	b := make([]byte, v.Get("byteLength").Int())
+	js.CopyBytesToGo(b, v)
+	return b
+}
+
+func load(_ js.Value, args []js.Value) any {
+	if len(args) != 3 {
+		return errorValue("load(specJSON, weights, input) takes 3 arguments")
+	}
+	w, size, err := netfile.Decode([]byte(args[0].String()), bytesOf(args[1]))
+	if err != nil {
+		return errorValue(err.Error())
+	}
+	m, err := core.NewModel(w, size)
+	if err != nil {
+		return errorValue(err.Error())
+	}
+	raw := bytesOf(args[2])
+	if len(raw) != 4*m.InputLen() {
+		return errorValue("input has the wrong size for this model")
+	}
+	input = make([]float32, m.InputLen())
+	for i := range input {
+		input[i] = math.Float32frombits(uint32(raw[4*i]) | uint32(raw[4*i+1])<<8 | uint32(raw[4*i+2])<<16 | uint32(raw[4*i+3])<<24)
+	}
+	model = m
+	return map[string]any{"impl": m.Kernels()}
+}
+
+func run(_ js.Value, args []js.Value) any {
+	if model == nil || len(args) != 1 {
+		return errorValue("run(n) needs a loaded model")
+	}
+	n := args[0].Int()
+	runs := make([]any, 0, n)
+	var logits []float32
+	for i := range n + 2 {
+		start := time.Now()
+		out, err := model.Forward(input)
+		if err != nil {
+			return errorValue(err.Error())
+		}
+		if i >= 2 {
+			runs = append(runs, float64(time.Since(start).Nanoseconds())/1e6)
+		}
+		logits = out
+	}
+	bits := make([]byte, 4*len(logits))
+	for i, f := range logits {
+		u := math.Float32bits(f)
+		bits[4*i], bits[4*i+1], bits[4*i+2], bits[4*i+3] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
+	}
+	arr := js.Global().Get("Uint8Array").New(len(bits))
+	js.CopyBytesToJS(arr, bits)
+	return map[string]any{"runsMs": runs, "logits": js.Global().Get("Float32Array").New(arr.Get("buffer"))}
+}
+
+func profile(_ js.Value, args []js.Value) any {
+	if model == nil || len(args) != 1 {
+		return errorValue("profile(n) needs a loaded model")
+	}
+	n := args[0].Int()
+	model.Profile = true
+	defer func() { model.Profile = false }()
+	times := map[core.Kind][]float64{}
+	for i := range n + 2 {
+		if _, err := model.Forward(input); err != nil {
+			return errorValue(err.Error())
+		}
+		if i < 2 {
+			continue
+		}
+		sum := map[core.Kind]float64{}
+		for li, l := range model.Layers {
+			sum[l.Kind] += float64(model.LayerTimes[li].Nanoseconds()) / 1e6
+		}
+		for k, v := range sum {
+			times[k] = append(times[k], v)
+		}
+	}
+	var kinds []any
+	for _, k := range []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn} {
+		s := slices.Sorted(slices.Values(times[k]))
+		var multAdds, params int64
+		for _, l := range model.Layers {
+			if l.Kind == k {
+				multAdds += l.MultAdds()
+				params += l.Params()
+			}
+		}
+		kinds = append(kinds, map[string]any{"kind": k.String(), "ms": s[len(s)/2],
+			"multAdds": float64(multAdds), "params": float64(params)})
+	}
+	return map[string]any{"kinds": kinds}
+}
