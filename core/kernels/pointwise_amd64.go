@@ -128,8 +128,8 @@ func pointwiseF32x16Tile4x2(out Out, src []float32, w *PWWeights, width, y0, y1 
 				a1 := src[p1*K+k0:][:kn]
 				a2 := src[p2*K+k0:][:kn]
 				a3 := src[p3*K+k0:][:kn]
-				wr := wk
-				for i := range a0 {
+				wr := wk // len(wk) = 32*kn: the loop test lets the compiler drop bounds checks
+				for i := 0; i < len(a0) && len(wr) >= 32; i++ {
 					w0 := archsimd.LoadFloat32x16(wr[:16])
 					w1 := archsimd.LoadFloat32x16(wr[16:32])
 					wr = wr[32:]
@@ -226,8 +226,8 @@ func pointwiseF32x8Tile4x2(out Out, src []float32, w *PWWeights, width, y0, y1 i
 				a1 := src[p1*K+k0:][:kn]
 				a2 := src[p2*K+k0:][:kn]
 				a3 := src[p3*K+k0:][:kn]
-				wr := wk
-				for i := range a0 {
+				wr := wk // len(wk) = 16*kn: the loop test lets the compiler drop bounds checks
+				for i := 0; i < len(a0) && len(wr) >= 16; i++ {
 					w0 := archsimd.LoadFloat32x8(wr[:8])
 					w1 := archsimd.LoadFloat32x8(wr[8:16])
 					wr = wr[16:]
