@@ -11,6 +11,8 @@ import (
 // Model is a MobileNet v1 ready to run at one input size: the layer table, its
 // pre-packed weights and every activation buffer, allocated once. Forward allocates
 // nothing. A Model is not safe for concurrent use; make one per goroutine or worker.
+// Each layer's rows are split across the model's own helper goroutines (SetThreads;
+// by default GOMAXPROCS natively, 1 under js/wasm); Close stops them.
 type Model struct {
 	Alpha  float64
 	Size   int     // input is Size x Size x 3
