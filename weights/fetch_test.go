@@ -71,3 +71,20 @@ func TestLoadURL(t *testing.T) {
 		t.Error("URL without host: no error")
 	}
 }
+
+func TestLoadHTTPS(t *testing.T) {
+	w := randomWeights(t, 0.25, 128, 14)
+	data := encode(t, w, false)
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { rw.Write(data) }))
+	defer srv.Close()
+	old := httpClient
+	httpClient = srv.Client() // trusts the test server's certificate
+	defer func() { httpClient = old }()
+	got, err := Load(srv.URL + "/x.mnw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Layers[1].Kernel[7] != w.Layers[1].Kernel[7] {
+		t.Fatal("https .mnw differs")
+	}
+}
