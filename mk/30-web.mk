@@ -12,13 +12,22 @@ WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f
 BUILD_TARGETS += web
 TEST_TARGETS += test-node test-browser-embed
 
-web: web/classifier.wasm web/classifier-simd.wasm web/wasm_exec.js web/weights/index.json
+WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
+web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 
+# The -tfjs builds add the TF.js importer (a third of the size); the module loads them
+# only for model.json models.
 web/classifier.wasm: $(WEB_GO_SRC)
 	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
 
 web/classifier-simd.wasm: $(WEB_GO_SRC)
 	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+
+web/classifier-tfjs.wasm: $(WEB_GO_SRC)
+	GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+
+web/classifier-tfjs-simd.wasm: $(WEB_GO_SRC)
+	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
 
 web/wasm_exec.js: $(WEB_GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@ && chmod 644 $@
@@ -44,7 +53,7 @@ web/weights/index.json: $(WEB_WEIGHTS)
 
 # Raw and gzipped sizes of what a page downloads.
 web-sizes: web
-	@for f in web/classifier.wasm web/classifier-simd.wasm web/wasm_exec.js web/mobilenet.js web/mobilenet-worker.js $(WEB_WEIGHTS); do \
+	@for f in $(WEB_WASM) web/wasm_exec.js web/mobilenet.js web/mobilenet-worker.js $(WEB_WEIGHTS); do \
 	  printf '%-45s %10d bytes raw %10d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 test-node: web node_modules

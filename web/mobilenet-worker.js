@@ -58,9 +58,34 @@ function goCall(name, ...args) {
   return res;
 }
 
-async function init({ wasmURL, wasmExecURL, model, cache, exportPacked }) {
-  await startGo(wasmURL, wasmExecURL);
-  const info = await loadModel(model, cache !== false);
+async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPacked }) {
+  const useCache = cache !== false;
+  // Only TF.js models need the bigger build with the importer; guess from the URL so
+  // the wasm downloads alongside the model, and correct the guess once the bytes are in.
+  const guess = model.url && /\.json([?#]|$)/i.test(model.url) ? tfjsWasmURL : wasmURL;
+  const early = readURL(guess, { what: 'the classifier wasm' });
+  early.catch(() => {}); // awaited below, or dropped if the guess was wrong
+  const progress = new Progress();
+  const data = model.bytes ? new Uint8Array(model.bytes)
+    : await readURL(model.url, { what: 'the model', cache: useCache, progress });
+  const json = looksLikeJSON(data);
+  if (json && !model.url) {
+    throw new CodedError('EMODEL', 'the given bytes are a TF.js model.json, which needs its URL to find the weight shards: pass the URL');
+  }
+  const shards = json ? await fetchShards(data, model.url, useCache, progress) : null;
+  const want = json ? tfjsWasmURL : wasmURL;
+  await startGo(want, want === guess ? await early : await readURL(want, { what: 'the classifier wasm' }), wasmExecURL);
+  if (json && typeof go.loadTFJS !== 'function') {
+    throw new CodedError('EWASM', `${want} was built without the TF.js importer (-tags tfjs): use classifier-tfjs.wasm or a .mnw model`);
+  }
+  let info;
+  try {
+    info = json ? goCall('loadTFJS', data, shards) : goCall('loadPacked', data);
+  } catch (err) {
+    throw new CodedError('EMODEL', `${model.url ?? 'the given bytes'} is not a usable MobileNet v1 model: ${err.message} ` +
+      '(use a .mnw file made by "mobilenet import" or a TF.js layers MobileNet v1 model.json)');
+  }
+  progress.done();
   labels = goCall('labels');
   featureLength = info.featureLength;
   outF64 = new Float64Array(go.outLength);
@@ -69,14 +94,13 @@ async function init({ wasmURL, wasmExecURL, model, cache, exportPacked }) {
   return [{ info, packed }, packed ? [packed.buffer] : []];
 }
 
-async function startGo(wasmURL, wasmExecURL) {
+async function startGo(wasmURL, bytes, wasmExecURL) {
   try {
     await import(wasmExecURL); // defines globalThis.Go
   } catch (err) {
     throw new CodedError('EWASM', `cannot load ${wasmExecURL}: ${err.message} (run make to build web/)`);
   }
   const g = new globalThis.Go();
-  const bytes = await readURL(wasmURL, { what: 'the classifier wasm' });
   let instance;
   try {
     ({ instance } = await WebAssembly.instantiate(bytes, g.importObject));
@@ -89,29 +113,6 @@ async function startGo(wasmURL, wasmExecURL) {
     (err) => port.post({ type: 'fatal', error: `the Go runtime crashed: ${err?.message ?? err}` }));
   go = globalThis.mobilenetGo;
   if (!go) throw new CodedError('EWASM', `${wasmURL} did not start the classifier (is it web/classifier.wasm from this build?)`);
-}
-
-// loadModel loads {url} or {bytes}: our packed format or a TF.js layers model.json
-// (whose weight shards are fetched next to it).
-async function loadModel(model, useCache) {
-  const progress = new Progress();
-  const where = model.url ?? 'the given bytes';
-  const data = model.bytes ? new Uint8Array(model.bytes)
-    : await readURL(model.url, { what: 'the model', cache: useCache, progress });
-  const json = looksLikeJSON(data);
-  if (json && !model.url) {
-    throw new CodedError('EMODEL', 'the given bytes are a TF.js model.json, which needs its URL to find the weight shards: pass the URL');
-  }
-  const shards = json ? await fetchShards(data, model.url, useCache, progress) : null;
-  let info;
-  try {
-    info = json ? goCall('loadTFJS', data, shards) : goCall('loadPacked', data);
-  } catch (err) {
-    throw new CodedError('EMODEL', `${where} is not a usable MobileNet v1 model: ${err.message} ` +
-      '(use a .mnw file made by "mobilenet import" or a TF.js layers MobileNet v1 model.json)');
-  }
-  progress.done();
-  return info;
 }
 
 function looksLikeJSON(data) {

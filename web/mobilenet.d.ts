@@ -20,6 +20,8 @@ export interface LoadOptions {
   backend?: 'wasm-simd' | 'wasm';
   /** Override the wasm file (default: classifier[-simd].wasm next to mobilenet.js). */
   wasmURL?: string | URL;
+  /** The wasm with the TF.js importer, used for model.json models (default: classifier-tfjs[-simd].wasm, or wasmURL if given). */
+  tfjsWasmURL?: string | URL;
   /** Override wasm_exec.js (default: next to mobilenet.js). It must come from the Go that built the wasm. */
   wasmExecURL?: string | URL;
   /** Keep downloaded models in the Cache API so a second load makes no request. Default true. */

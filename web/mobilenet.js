@@ -4,8 +4,9 @@
 //   const clf = await load({ model: 'weights/mobilenet_v1_0.75_224.mnw' });
 //   const top = await clf.classify(document.querySelector('img'), { topk: 5 });
 //
-// The module finds classifier.wasm / classifier-simd.wasm, wasm_exec.js and
-// mobilenet-worker.js next to itself (import.meta.url). It works in browsers (module
+// The module finds classifier[-simd].wasm (classifier-tfjs[-simd].wasm, with the TF.js
+// importer, only for model.json models), wasm_exec.js and mobilenet-worker.js next to
+// itself (import.meta.url). It works in browsers (module
 // Workers) and in Node >= 20 (worker_threads). Types: mobilenet.d.ts.
 
 /** The public TF.js MobileNet v1 used when load() gets no model (converted in the worker). */
@@ -47,10 +48,15 @@ export async function load(options = {}) {
     throw new MobileNetError('EOPTIONS', `backend = ${backend}: want 'wasm-simd' or 'wasm'`);
   }
   const here = import.meta.url;
-  const wasmURL = String(options.wasmURL ?? new URL(backend === 'wasm-simd' ? 'classifier-simd.wasm' : 'classifier.wasm', here));
+  const simd = backend === 'wasm-simd' ? '-simd' : '';
+  const wasmURL = String(options.wasmURL ?? new URL(`classifier${simd}.wasm`, here));
+  const tfjsWasmURL = String(options.tfjsWasmURL ?? options.wasmURL ?? new URL(`classifier-tfjs${simd}.wasm`, here));
   const wasmExecURL = String(options.wasmExecURL ?? new URL('wasm_exec.js', here));
   const model = await resolveModel(options.model ?? DEFAULT_MODEL);
-  const init = { type: 'init', wasmURL: await absolute(wasmURL), wasmExecURL: await absolute(wasmExecURL), cache };
+  const init = {
+    type: 'init', wasmURL: await absolute(wasmURL), tfjsWasmURL: await absolute(tfjsWasmURL),
+    wasmExecURL: await absolute(wasmExecURL), cache,
+  };
 
   const first = await Engine.start();
   const engines = [first];

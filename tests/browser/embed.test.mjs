@@ -95,24 +95,31 @@ test('the main thread stays responsive while the worker classifies', async () =>
       const sorted = [...gaps].sort((a, b) => a - b);
       return { maxGap: sorted.at(-1), p95: sorted[Math.floor(sorted.length * 0.95)], frames: gaps.length, busy, out };
     };
+    const captures = []; // main-thread ms per call (drawing the <img> to read its pixels)
     const worker = await measure(async () => {
       const inf = [];
-      for (let i = 0; i < 3; i++) inf.push((await clf.classify(img)).timings.inference);
+      for (const end = performance.now() + 1500; performance.now() < end || inf.length < 3;) {
+        const t = (await clf.classify(img)).timings;
+        inf.push(t.inference);
+        captures.push(t.capture);
+      }
       return inf;
     });
+    // Baseline: the same probe with nothing running (the machine may be loaded by others).
+    const idle = await measure(() => new Promise((r) => setTimeout(r, worker.busy)));
     // The control: the same probe must see a main thread that is blocked for 300 ms.
     const blocked = await measure(async () => { const end = performance.now() + 300; while (performance.now() < end); });
     clf.dispose();
-    return { worker, blocked };
+    return { worker, idle, blocked, captures };
   }, { model: MODEL, photo: `/samples/${tench.file}` });
-  console.log(`worker busy ${r.worker.busy.toFixed(0)} ms (inference ${r.worker.out.map((x) => x.toFixed(0)).join(', ')} ms): ` +
-    `${r.worker.frames} frames, rAF gap p95 ${r.worker.p95.toFixed(1)} ms, max ${r.worker.maxGap.toFixed(1)} ms; blocked control: max gap ${r.blocked.maxGap.toFixed(0)} ms`);
+  console.log(`main-thread capture per call: max ${Math.max(...r.captures).toFixed(1)} ms; worker busy ${r.worker.busy.toFixed(0)} ms (${r.worker.out.length} calls, inference median ${r.worker.out.sort((a, b) => a - b)[r.worker.out.length >> 1].toFixed(0)} ms): ` +
+    `${r.worker.frames} frames, rAF gap p95 ${r.worker.p95.toFixed(1)} ms, max ${r.worker.maxGap.toFixed(1)} ms; ` +
+    `idle: p95 ${r.idle.p95.toFixed(1)} ms, max ${r.idle.maxGap.toFixed(1)} ms; blocked control: max gap ${r.blocked.maxGap.toFixed(0)} ms`);
   assert.ok(r.blocked.maxGap >= 250, `the probe saw the blocked main thread (gap ${r.blocked.maxGap})`);
-  assert.ok(r.worker.busy > 300, `the worker was busy long enough to tell (${r.worker.busy} ms)`);
-  // A noisy shared machine can delay one frame; a blocked thread would delay them all.
-  assert.ok(r.worker.p95 < 50, `rAF gap p95 ${r.worker.p95} ms while the worker computed`);
-  assert.ok(r.worker.maxGap < 200, `max rAF gap ${r.worker.maxGap} ms while the worker computed`);
-  assert.ok(r.worker.frames > r.worker.busy / 40, `${r.worker.frames} frames in ${r.worker.busy} ms`);
+  assert.ok(r.worker.busy > 1000, `the worker was busy long enough to tell (${r.worker.busy} ms)`);
+  // Frames keep coming about as often as when idle (a busy shared machine slows both).
+  assert.ok(r.worker.p95 < Math.max(50, 2 * r.idle.p95 + 20), `rAF gap p95 ${r.worker.p95} ms while the worker computed, ${r.idle.p95} ms idle`);
+  assert.ok(r.worker.maxGap < Math.max(200, 2 * r.idle.maxGap + 50), `max rAF gap ${r.worker.maxGap} ms while the worker computed, ${r.idle.maxGap} ms idle`);
   await page.close();
 });
 

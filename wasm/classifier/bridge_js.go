@@ -24,6 +24,9 @@ var (
 	outU8  js.Value  // a Uint8Array over the worker's Float64Array of len(out)
 )
 
+// optional holds the calls that only some builds include (loadTFJS with -tags tfjs).
+var optional = map[string]func(args []js.Value) (any, error){}
+
 // outLen is the result buffer's length in float64s: 4 header values + (index, prob) pairs.
 const outLen = 4 + 2*core.NumClasses
 
@@ -33,7 +36,9 @@ func main() {
 	api.Set("outLength", outLen)
 	api.Set("setOutput", js.FuncOf(guard(setOutput)))
 	api.Set("loadPacked", js.FuncOf(guard(loadPacked)))
-	api.Set("loadTFJS", js.FuncOf(guard(loadTFJS)))
+	for name, f := range optional {
+		api.Set(name, js.FuncOf(guard(f)))
+	}
 	api.Set("exportPacked", js.FuncOf(guard(exportPacked)))
 	api.Set("info", js.FuncOf(guard(info)))
 	api.Set("labels", js.FuncOf(guard(labels)))
@@ -92,27 +97,6 @@ func loadPacked(args []js.Value) (any, error) {
 		return nil, err
 	}
 	w, err := weights.DecodePacked(data)
-	if err != nil {
-		return nil, err
-	}
-	return useWeights(w)
-}
-
-// loadTFJS(modelJSON, shards): a TF.js layers model; shards maps each weightsManifest
-// path to its bytes (the worker fetched them).
-func loadTFJS(args []js.Value) (any, error) {
-	modelJSON, err := argBytes(args[0], "model.json")
-	if err != nil {
-		return nil, err
-	}
-	shards := args[1]
-	w, err := weights.ParseTFJS(modelJSON, func(name string) ([]byte, error) {
-		v := shards.Get(name)
-		if v.IsUndefined() {
-			return nil, fmt.Errorf("weight file %q was not downloaded", name)
-		}
-		return argBytes(v, name)
-	})
 	if err != nil {
 		return nil, err
 	}
