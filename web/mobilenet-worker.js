@@ -53,7 +53,9 @@ function goCall(name, ...args) {
   if (!go) throw new CodedError('ESTATE', 'the classifier is not initialised');
   const res = go[name](...args);
   if (res && typeof res === 'object' && typeof res.error === 'string') {
-    throw new CodedError(name === 'classify' ? 'EIMAGE' : 'EMODEL', res.error);
+    const why = res.error.replace(/^(mobilenet: )+/, '');
+    if (name === 'classify') throw new CodedError('EIMAGE', `cannot classify this image: ${why}`);
+    throw new CodedError('EMODEL', why);
   }
   return res;
 }

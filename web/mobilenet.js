@@ -27,7 +27,7 @@ export function simdSupported() {
 /** An Error with a stable `code`: EDOWNLOAD, EMODEL, EWASM, EIMAGE, EINPUT, EOPTIONS, EDISPOSED, ECRASHED. */
 export class MobileNetError extends Error {
   constructor(code, message) {
-    super(`mobilenet: ${message}`);
+    super(`mobilenet: ${message.replace(/^(mobilenet: )+/, '')}`);
     this.name = 'MobileNetError';
     this.code = code;
   }
@@ -343,6 +343,9 @@ export class Classifier {
       await src.decode().catch(() => {});
     }
     const [w, h] = sourceSize(src);
+    if (typeof HTMLImageElement !== 'undefined' && src instanceof HTMLImageElement && src.complete && !(w > 0)) {
+      throw new MobileNetError('EINPUT', `the <img> ${src.currentSrc || src.src} failed to load: it is missing or not an image the browser can decode`);
+    }
     if (!(w > 0 && h > 0)) {
       throw new MobileNetError('EINPUT', `${describe(src)} has no pixels yet (${w}x${h}): wait until the image has loaded or the video is playing`);
     }

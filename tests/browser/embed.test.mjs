@@ -209,3 +209,26 @@ test('a failed download names the URL and the HTTP status', async () => {
   assert.equal(page.workers().length, 0, 'the failed load left no worker behind');
   await page.close();
 });
+
+test('broken images reject with what went wrong', async () => {
+  const page = await blankPage();
+  const r = await page.evaluate(async (model) => {
+    const { load } = await import('/mobilenet.js');
+    const clf = await load({ model });
+    const img = new Image();
+    img.src = '/samples/no-such-photo.jpg';
+    await new Promise((resolve) => { img.onerror = resolve; });
+    const fail = (p) => p.then(() => 'resolved', (e) => `${e.code}: ${e.message}`);
+    const out = {
+      img: await fail(clf.classify(img)),
+      blob: await fail(clf.classify(new Blob(['definitely not a JPEG']))),
+      video: await fail(clf.classify(document.createElement('video'))),
+    };
+    clf.dispose();
+    return out;
+  }, MODEL);
+  assert.match(r.img, /^EINPUT: .*no-such-photo\.jpg failed to load/);
+  assert.match(r.blob, /^EIMAGE: .*unsupported image format/);
+  assert.match(r.video, /^EINPUT: .*no pixels yet/);
+  await page.close();
+});
