@@ -2,11 +2,14 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"simd/archsimd"
+	"unsafe"
+)
 
-// Depthwise 3x3 on wasm: vectorised over 4 channels. For one output row and one
-// block of 4 channels, the 9 kernel vectors and the bias stay in registers while the
-// row is swept 2 pixels per iteration.
+// Depthwise 3x3 on wasm, vectorised over 4 channels. The inner loop reads through
+// unsafe pointers: Go's bounds checks there (9 taps x 2 pixels) cost more than the
+// arithmetic; each pointer's range is checked once per pixel instead.
 
 const dwBlock = 4 + 9*4 // packed floats per channel block: bias[4], then K[tap][4]
 
@@ -26,86 +29,96 @@ func packDWF32x4(w *DWWeights) {
 	w.Packed = p
 }
 
-// depthwiseF32x4Row2 implements Depthwise3x3Generic:
+// depthwiseF32x4Pix2 implements Depthwise3x3Generic:
 //
 //	out(y, x, c) = relu6(bias[c] + sum over ky, kx of
 //	               src(y*s+ky+StartY, x*s+kx+StartX, c) * K[ky][kx][c])
 //
-// with channels in blocks of 4 (one Float32x4) and output pixels 2 at a time.
-func depthwiseF32x4Row2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
+// 2 output pixels x 4 channels per step, channels innermost so each pixel's 9 taps
+// are read as 9 sequential streams; each kernel vector is loaded once for both
+// pixels. An odd last pixel is paired with itself (same values stored twice).
+func depthwiseF32x4Pix2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
 	C, s := w.C, g.Stride
+	C4 := C &^ 3
+	if C4 == 0 {
+		depthwiseTail(out, src, w, g, y0, y1, 0)
+		return
+	}
 	sw := (g.InW + 2) * C // bordered row stride
-	nb := C / 4
 	zero, six := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(6)
-	// Floats read from a row, from the first tap of a block: 2 pixels plus one vector
-	// for one output, s more pixels for two.
-	win1, win2 := 2*C+4, (2+s)*C+4
+	pk := unsafe.Pointer(&w.Packed[:C4/4*dwBlock][0])
 	for y := y0; y < y1; y++ {
 		r0 := src[(y*s+g.StartY)*sw+g.StartX*C:]
 		r1 := src[(y*s+g.StartY+1)*sw+g.StartX*C:]
 		r2 := src[(y*s+g.StartY+2)*sw+g.StartX*C:]
 		dst := out.Buf[out.Off+y*out.RowStride:][:g.OutW*C]
-		for b := 0; b < nb; b++ {
-			blk := (*[dwBlock]float32)(w.Packed[b*dwBlock:])
-			bias := archsimd.LoadFloat32x4Array((*[4]float32)(blk[0:4]))
-			k0 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[4:8]))
-			k1 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[8:12]))
-			k2 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[12:16]))
-			k3 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[16:20]))
-			k4 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[20:24]))
-			k5 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[24:28]))
-			k6 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[28:32]))
-			k7 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[32:36]))
-			k8 := archsimd.LoadFloat32x4Array((*[4]float32)(blk[36:40]))
-			c := b * 4
-			x := 0
-			for ; x+2 <= g.OutW; x += 2 {
-				o := x*s*C + c
-				p0, p1, p2 := r0[o:][:win2], r1[o:][:win2], r2[o:][:win2]
-				a := bias.Add(dwLoad(p0, 0).Mul(k0)).Add(dwLoad(p0, C).Mul(k1)).Add(dwLoad(p0, 2*C).Mul(k2))
-				a = a.Add(dwLoad(p1, 0).Mul(k3)).Add(dwLoad(p1, C).Mul(k4)).Add(dwLoad(p1, 2*C).Mul(k5))
-				a = a.Add(dwLoad(p2, 0).Mul(k6)).Add(dwLoad(p2, C).Mul(k7)).Add(dwLoad(p2, 2*C).Mul(k8))
-				q := s * C // the second output's window starts s pixels later
-				e := bias.Add(dwLoad(p0, q).Mul(k0)).Add(dwLoad(p0, q+C).Mul(k1)).Add(dwLoad(p0, q+2*C).Mul(k2))
-				e = e.Add(dwLoad(p1, q).Mul(k3)).Add(dwLoad(p1, q+C).Mul(k4)).Add(dwLoad(p1, q+2*C).Mul(k5))
-				e = e.Add(dwLoad(p2, q).Mul(k6)).Add(dwLoad(p2, q+C).Mul(k7)).Add(dwLoad(p2, q+2*C).Mul(k8))
-				d := dst[x*C+c:][:C+4]
-				a.Max(zero).Min(six).StoreArray((*[4]float32)(d[0:4]))
-				e.Max(zero).Min(six).StoreArray((*[4]float32)(d[C:]))
-			}
-			if x < g.OutW {
-				o := x*s*C + c
-				p0, p1, p2 := r0[o:][:win1], r1[o:][:win1], r2[o:][:win1]
-				a := bias.Add(dwLoad(p0, 0).Mul(k0)).Add(dwLoad(p0, C).Mul(k1)).Add(dwLoad(p0, 2*C).Mul(k2))
-				a = a.Add(dwLoad(p1, 0).Mul(k3)).Add(dwLoad(p1, C).Mul(k4)).Add(dwLoad(p1, 2*C).Mul(k5))
-				a = a.Add(dwLoad(p2, 0).Mul(k6)).Add(dwLoad(p2, C).Mul(k7)).Add(dwLoad(p2, 2*C).Mul(k8))
-				a.Max(zero).Min(six).StoreArray((*[4]float32)(dst[x*C+c:]))
+		for x := 0; x < g.OutW; x += 2 {
+			xb := min(x+1, g.OutW-1)
+			// The checked slices cover every unchecked load below: taps at
+			// {0, C, 2C} + c with c+4 <= C4 <= C, stores at c with c+4 <= C.
+			o, ob := x*s*C, xb*s*C
+			p0 := unsafe.Pointer(&r0[o:][:3*C][0])
+			p1 := unsafe.Pointer(&r1[o:][:3*C][0])
+			p2 := unsafe.Pointer(&r2[o:][:3*C][0])
+			q0 := unsafe.Pointer(&r0[ob:][:3*C][0])
+			q1 := unsafe.Pointer(&r1[ob:][:3*C][0])
+			q2 := unsafe.Pointer(&r2[ob:][:3*C][0])
+			d := unsafe.Pointer(&dst[x*C:][:C][0])
+			db := unsafe.Pointer(&dst[xb*C:][:C][0])
+			for c := 0; c < C4; c += 4 {
+				kp := unsafe.Add(pk, c*dwBlock) // block c/4, in bytes
+				b, k := ld4(kp, 0), ld4(kp, 4)
+				a, e := b.Add(ld4(p0, c).Mul(k)), b.Add(ld4(q0, c).Mul(k))
+				k = ld4(kp, 8)
+				a, e = a.Add(ld4(p0, C+c).Mul(k)), e.Add(ld4(q0, C+c).Mul(k))
+				k = ld4(kp, 12)
+				a, e = a.Add(ld4(p0, 2*C+c).Mul(k)), e.Add(ld4(q0, 2*C+c).Mul(k))
+				k = ld4(kp, 16)
+				a, e = a.Add(ld4(p1, c).Mul(k)), e.Add(ld4(q1, c).Mul(k))
+				k = ld4(kp, 20)
+				a, e = a.Add(ld4(p1, C+c).Mul(k)), e.Add(ld4(q1, C+c).Mul(k))
+				k = ld4(kp, 24)
+				a, e = a.Add(ld4(p1, 2*C+c).Mul(k)), e.Add(ld4(q1, 2*C+c).Mul(k))
+				k = ld4(kp, 28)
+				a, e = a.Add(ld4(p2, c).Mul(k)), e.Add(ld4(q2, c).Mul(k))
+				k = ld4(kp, 32)
+				a, e = a.Add(ld4(p2, C+c).Mul(k)), e.Add(ld4(q2, C+c).Mul(k))
+				k = ld4(kp, 36)
+				a, e = a.Add(ld4(p2, 2*C+c).Mul(k)), e.Add(ld4(q2, 2*C+c).Mul(k))
+				st4(a.Max(zero).Min(six), d, c)
+				st4(e.Max(zero).Min(six), db, c)
 			}
 		}
-		if nb*4 < C {
-			dwTailChannels(dst, r0, r1, r2, w, g, nb*4)
-		}
+	}
+	if C4 < C {
+		depthwiseTail(out, src, w, g, y0, y1, C4)
 	}
 }
 
-func dwLoad(p []float32, i int) archsimd.Float32x4 {
-	return archsimd.LoadFloat32x4Array((*[4]float32)(p[i:]))
+// ld4 loads the 4 floats at p + 4*i bytes; st4 stores them. Callers check the range.
+func ld4(p unsafe.Pointer, i int) archsimd.Float32x4 {
+	return archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(p, i*4)))
 }
 
-// dwTailChannels computes channels [c0, C) of one output row in scalar code (the
-// reference loop), for C not a multiple of 4.
-func dwTailChannels(dst, r0, r1, r2 []float32, w *DWWeights, g Geom, c0 int) {
-	C, s := w.C, g.Stride
-	rows := [3][]float32{r0, r1, r2}
-	for x := 0; x < g.OutW; x++ {
-		for c := c0; c < C; c++ {
-			acc := w.Bias[c]
-			for ky, r := range rows {
-				for kx := 0; kx < 3; kx++ {
-					acc += r[(x*s+kx)*C+c] * w.K[(ky*3+kx)*C+c]
+func st4(v archsimd.Float32x4, p unsafe.Pointer, i int) {
+	v.StoreArray((*[4]float32)(unsafe.Add(p, i*4)))
+}
+
+// depthwiseTail computes channels [c0, C) in scalar code (the reference loop), for C
+// not a multiple of 4.
+func depthwiseTail(out Out, src []float32, w *DWWeights, g Geom, y0, y1, c0 int) {
+	C, s, sw := w.C, g.Stride, (g.InW+2)*w.C
+	for y := y0; y < y1; y++ {
+		for x := 0; x < g.OutW; x++ {
+			for c := c0; c < C; c++ {
+				acc := w.Bias[c]
+				for ky := 0; ky < 3; ky++ {
+					for kx := 0; kx < 3; kx++ {
+						acc += src[(y*s+ky+g.StartY)*sw+(x*s+kx+g.StartX)*C+c] * w.K[(ky*3+kx)*C+c]
+					}
 				}
+				out.Buf[out.Off+y*out.RowStride+x*C+c] = relu6(acc)
 			}
-			dst[x*C+c] = relu6(acc)
 		}
 	}
 }

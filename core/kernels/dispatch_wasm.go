@@ -9,7 +9,7 @@ package kernels
 // experiment for engines lacking SIMD.
 func init() {
 	pwImpl = pointwiseF32x4Tile4x2
-	dwImpl = depthwiseF32x4Row2
+	dwImpl = depthwiseF32x4Pix2
 	packDW = packDWF32x4
 	conv3x3Impl = conv3x3F32x4Tile4x2
 	packConv = packConvF32x4
