@@ -3,6 +3,7 @@
 package main
 
 import (
+	"runtime"
 	"sync"
 	"syscall/js"
 
@@ -78,10 +79,20 @@ func installBridge() {
 		}
 		return nil
 	}))
+	// overlayStats(gc): counters and Go memory, so tests can check that the overlay
+	// redraws only on updates and that its memory stays flat.
 	js.Global().Set("overlayStats", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) > 0 && args[0].Truthy() {
+			runtime.GC()
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		return map[string]any{"updates": st.updates, "draws": st.draws, "frames": st.frames, "history": st.hist.Len(), "rejected": st.rejectedFrame}
+		return map[string]any{
+			"updates": st.updates, "draws": st.draws, "frames": st.frames, "history": st.hist.Len(),
+			"rejected": st.rejectedFrame, "heapAlloc": float64(m.HeapAlloc), "sys": float64(m.Sys),
+		}
 	}))
 }
 

@@ -1,0 +1,169 @@
+// Shared plumbing for the live-page tests: serve.go on a free port, headless
+// Chromium (playwright-core, /usr/bin/chromium) with a fresh profile, shared photos,
+// and a Y4M fake-webcam file made from a photo.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SHARED = process.env.SHARED || path.resolve(ROOT, '../shared');
+export const SAMPLES = path.join(SHARED, 'imagenet-samples');
+export const ARTIFACTS = path.join(ROOT, 'artifacts');
+
+const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  // WebGL through SwiftShader for the ebiten overlay (no GPU here).
+  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
+  // Keep timers and rAF running although no window is ever focused.
+  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+
+/**
+ * Builds serve.go (the same file `go run serve.go` runs) and starts it on a free port;
+ * resolves to {url, stop()}. A built binary, not `go run`, so the signal reaches it.
+ */
+export async function startServer() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'page-test-serve-'));
+  const bin = path.join(dir, 'serve');
+  const env = { ...process.env, GOTOOLCHAIN: 'go1.27.3' };
+  await new Promise((resolve, reject) => {
+    const b = spawn(process.env.GO || 'go', ['build', '-o', bin, 'serve.go'], { cwd: ROOT, env, stdio: 'inherit' });
+    b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go build serve.go failed (${code})`))));
+  });
+  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', 'web', '-quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${log}`)), 30_000);
+    proc.stderr.on('data', (d) => {
+      log += d;
+      const m = /serving \S+ at (http:\/\/\S+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited (${code}):\n${log}`)); });
+  });
+  return {
+    url,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((resolve) => proc.once('exit', resolve));
+        proc.kill('SIGINT'); // serve.go shuts down gracefully on SIGINT
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A persistent context with a fresh profile; extraArgs add Chromium flags. */
+export async function launch(extraArgs = []) {
+  const profile = await mkdtemp(path.join(tmpdir(), 'page-test-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [...BASE_ARGS, ...extraArgs],
+    viewport: { width: 1200, height: 900 },
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The manifest rows of the shared samples: {file, index, wnid, name}. */
+export async function manifest() {
+  const text = await readFile(path.join(SAMPLES, 'manifest.csv'), 'utf8');
+  return text.trim().split('\n').slice(1).map((line) => {
+    const [file, index, wnid, name] = line.split(',');
+    return { file, index: Number(index), wnid, name };
+  });
+}
+
+/** Page errors and console errors, collected so a test can assert there were none. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  return errors;
+}
+
+/** Opens the page and waits until a model is loaded. */
+export async function openPage(context, url, query = '') {
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(url + query);
+  await page.waitForFunction(() => window.mobilenetPage?.classifier() != null, null, { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Drops files on the page's drop zone as a real drag would (DataTransfer + drop event). */
+export async function dropFiles(page, files) {
+  const payload = files.map((f) => ({ name: f.name, type: f.type, b64: Buffer.from(f.bytes).toString('base64') }));
+  await page.evaluate((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], f.name, { type: f.type }));
+    }
+    const zone = document.getElementById('dropzone');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: dt }));
+    }
+  }, payload);
+}
+
+/**
+ * Makes a Y4M fake-webcam file (640x480, 30 fps, one frame that Chromium loops) from a
+ * photo: the browser decodes and letterbox-fits it (Chromium's own JPEG decoder), then
+ * the RGB is converted to limited-range BT.601 YCbCr 4:2:0, which is how Chromium's
+ * file capturer reads Y4M.
+ */
+export async function makeY4M(page, jpegBytes, outPath, width = 640, height = 480) {
+  const rgba = Buffer.from(await page.evaluate(async ({ b64, width, height }) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+    const c = new OffscreenCanvas(width, height);
+    const ctx = c.getContext('2d');
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, width, height);
+    const s = Math.min(width / bmp.width, height / bmp.height);
+    const w = bmp.width * s, h = bmp.height * s;
+    ctx.drawImage(bmp, (width - w) / 2, (height - h) / 2, w, h);
+    const data = ctx.getImageData(0, 0, width, height).data;
+    let bin = '';
+    for (let i = 0; i < data.length; i += 0x8000) bin += String.fromCharCode(...data.subarray(i, i + 0x8000));
+    return btoa(bin);
+  }, { b64: Buffer.from(jpegBytes).toString('base64'), width, height }), 'base64');
+  await writeFile(outPath, rgbaToY4M(rgba, width, height));
+  return rgba;
+}
+
+/** Limited-range BT.601 YCbCr 4:2:0 Y4M with one frame (width, height even). */
+export function rgbaToY4M(rgba, width, height) {
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F30:1 Ip A1:1 C420jpeg\nFRAME\n`, 'ascii');
+  const cw = width / 2, ch = height / 2;
+  const y = Buffer.alloc(width * height), u = Buffer.alloc(cw * ch), v = Buffer.alloc(cw * ch);
+  const clamp = (x) => Math.min(255, Math.max(0, Math.round(x)));
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      const o = 4 * (j * width + i);
+      y[j * width + i] = clamp(16 + (65.481 * rgba[o] + 128.553 * rgba[o + 1] + 24.966 * rgba[o + 2]) / 255);
+    }
+  }
+  for (let j = 0; j < ch; j++) {
+    for (let i = 0; i < cw; i++) {
+      let r = 0, g = 0, b = 0;
+      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) {
+        const o = 4 * ((2 * j + dy) * width + 2 * i + dx);
+        r += rgba[o] / 4; g += rgba[o + 1] / 4; b += rgba[o + 2] / 4;
+      }
+      u[j * cw + i] = clamp(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255);
+      v[j * cw + i] = clamp(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255);
+    }
+  }
+  return Buffer.concat([header, y, u, v]);
+}

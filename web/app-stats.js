@@ -1,0 +1,79 @@
+// Rolling per-frame latency statistics for the live page's text read-out (the overlay
+// keeps its own copy in Go for its sparkline). Fixed-size rings: nothing grows.
+
+export class FrameStats {
+  constructor(capacity = 120) {
+    this.capacity = capacity;
+    this.totals = new Float64Array(capacity);
+    this.arrivals = new Float64Array(capacity);
+    this.sorted = new Float64Array(capacity);
+    this.reset();
+  }
+
+  reset() {
+    this.n = 0;
+    this.next = 0;
+    this.last = null;
+  }
+
+  /** Records one frame's timings {capture, preprocess, inference, total} at time now (ms). */
+  add(timings, now) {
+    this.totals[this.next] = timings.total;
+    this.arrivals[this.next] = now;
+    this.next = (this.next + 1) % this.capacity;
+    this.n = Math.min(this.n + 1, this.capacity);
+    this.last = timings;
+  }
+
+  /** p-th percentile (0..100) of total latency, linear between closest ranks. */
+  percentile(p) {
+    if (this.n === 0) return NaN;
+    const s = this.sorted.subarray(0, this.n);
+    for (let i = 0; i < this.n; i++) s[i] = this.totals[i];
+    s.sort();
+    const pos = (p / 100) * (this.n - 1);
+    const lo = Math.floor(pos);
+    if (lo >= this.n - 1) return s[this.n - 1];
+    return s[lo] + (pos - lo) * (s[lo + 1] - s[lo]);
+  }
+
+  /** Results per second over the last windowMs before the newest result. */
+  fps(windowMs = 2000) {
+    if (this.n < 2) return 0;
+    const at = (i) => this.arrivals[(this.next - 1 - i + this.capacity) % this.capacity];
+    const newest = at(0);
+    let oldest = newest, count = 0;
+    for (let i = 0; i < this.n; i++) {
+      const t = at(i);
+      if (newest - t > windowMs) break;
+      oldest = t;
+      count++;
+    }
+    return count < 2 || newest <= oldest ? 0 : ((count - 1) * 1000) / (newest - oldest);
+  }
+}
+
+/** Milliseconds for display: one decimal under 10 ms. */
+export function ms(v) {
+  if (!Number.isFinite(v) || v < 0) return '–';
+  return v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`;
+}
+
+/** 325000000 -> "325.00M", the paper's unit. */
+export function count(n) {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)}G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
+  return String(n);
+}
+
+/**
+ * Mult-adds at input size rho from the loaded model's count at its native size: every
+ * convolution's output area scales exactly with (rho/size)^2 when both are multiples of
+ * 32; the classifier (featureLength x 1000) does not depend on the input size.
+ */
+export function multAddsAt(info, rho) {
+  const fc = info.featureLength * 1000;
+  const r = rho / info.size;
+  return Math.round((info.multAdds - fc) * r * r + fc);
+}

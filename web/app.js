@@ -1,0 +1,259 @@
+// The live page: model selection, the camera loop, the overlay iframe and file cards,
+// all through web/mobilenet.js's public API.
+import { load } from './mobilenet.js';
+import { FrameStats, ms, count, multAddsAt } from './app-stats.js';
+import { CameraLoop, cameraErrorMessage } from './app-camera.js';
+import { CardList, filesFromDataTransfer, predictionList } from './app-files.js';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  cameraBtn: $('camera-btn'), cameraMsg: $('camera-message'), video: $('video'),
+  model: $('model-select'), rho: $('rho-select'), crop: $('crop-check'),
+  progress: $('model-progress'), progressBar: $('progress-bar'), progressText: $('progress-text'),
+  modelInfo: $('model-info'), overlay: $('overlay'),
+  liveTop5: $('live-top5'), liveLatency: $('live-latency'), liveStats: $('live-stats'),
+  drop: $('dropzone'), fileInput: $('file-input'), cards: $('cards'), pageMsg: $('page-message'),
+};
+
+const params = new URLSearchParams(location.search);
+const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? '1', 10) || 1, 1), 8);
+
+let clf = null; // the Classifier in use
+let loading = null; // {file, promise} of a model being loaded
+let modelReady; // resolves once the first model is usable
+const modelReadyPromise = new Promise((r) => { modelReady = r; });
+const stats = new FrameStats(120);
+
+// ---- model selection ----------------------------------------------------------
+
+async function listModels() {
+  let list;
+  try {
+    const res = await fetch('weights/index.json');
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    list = await res.json();
+  } catch (err) {
+    showPageMessage(`No model list (weights/index.json: ${err.message}). Run "make" to build the weights.`);
+    return [];
+  }
+  list.sort((a, b) => a.alpha - b.alpha || a.size - b.size || Number(a.f16) - Number(b.f16));
+  ui.model.replaceChildren(...list.map((m) => {
+    const o = document.createElement('option');
+    o.value = m.file;
+    o.textContent = `α ${Number(m.alpha).toFixed(2)}${m.f16 ? ' (f16)' : ''} · ${(m.bytes / 1e6).toFixed(1)} MB`;
+    o.dataset.alpha = m.alpha;
+    return o;
+  }));
+  // The float32 0.75 model when present: the paper's trade-off and the one checked here.
+  const preferred = list.find((m) => m.alpha === 0.75 && !m.f16) ?? list.find((m) => !m.f16) ?? list[0];
+  if (preferred) ui.model.value = preferred.file;
+  return list;
+}
+
+async function switchModel(file) {
+  if (clf && clf.__file === file) return;
+  if (loading?.file === file) return loading.promise;
+  ui.progress.hidden = false;
+  ui.progressBar.removeAttribute('value');
+  ui.progressText.textContent = `Loading ${file}…`;
+  pushOverlay({ status: `Loading model ${file}…` });
+  const promise = (async () => {
+    const next = await load({
+      model: `weights/${file}`,
+      workers: WORKERS,
+      onProgress: ({ loaded, total }) => {
+        if (total > 0) {
+          ui.progressBar.max = total;
+          ui.progressBar.value = loaded;
+          ui.progressText.textContent = `Downloading ${file}: ${(loaded / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB`;
+        }
+      },
+    });
+    next.__file = file;
+    return next;
+  })();
+  loading = { file, promise };
+  let next;
+  try {
+    next = await promise;
+  } catch (err) {
+    if (loading?.file === file) loading = null;
+    ui.progress.hidden = true;
+    showPageMessage(`Could not load the model ${file}: ${err.message}`);
+    pushOverlay({ status: 'Model failed to load' });
+    if (clf) ui.model.value = clf.__file;
+    return;
+  }
+  if (loading?.file !== file) { next.dispose(); return; } // superseded by a later choice
+  loading = null;
+  const old = clf;
+  clf = next;
+  ui.progress.hidden = true;
+  showPageMessage('');
+  configChanged();
+  modelReady();
+  camera.pump();
+  if (old) retire(old);
+}
+
+// retire disposes a replaced classifier once its in-flight calls are answered.
+async function retire(old) {
+  while (old.pending > 0) await new Promise((r) => setTimeout(r, 20));
+  old.dispose();
+}
+
+function rho() { return Number(ui.rho.value); }
+
+function classifyOptions() {
+  return { topk: 5, size: rho(), crop: ui.crop.checked ? 0.875 : false };
+}
+
+function modelSummary() {
+  if (!clf) return null;
+  const info = clf.info();
+  return {
+    alpha: info.alpha, size: rho(), multAdds: multAddsAt(info, rho()), params: info.params,
+    backend: info.backend, workers: info.workers,
+  };
+}
+
+// configChanged restarts the statistics for a new model or rho, so p50/p95 describe
+// what runs now.
+function configChanged() {
+  stats.reset();
+  const m = modelSummary();
+  if (!m) return;
+  ui.modelInfo.textContent = `MobileNet α ${m.alpha.toFixed(2)} at ρ ${m.size}: ${count(m.multAdds)} mult-adds, ` +
+    `${count(m.params)} parameters · ${m.backend} · ${m.workers} worker${m.workers > 1 ? 's' : ''}`;
+  pushOverlay({ model: m, status: camera.running ? '' : 'Press Start camera', reset: true, predictions: [] });
+}
+
+// ---- overlay ------------------------------------------------------------------
+
+function pushOverlay(msg) {
+  const push = ui.overlay.contentWindow?.overlayPush;
+  if (typeof push !== 'function') return;
+  try {
+    const problem = push(msg);
+    if (problem) console.warn('overlay:', problem);
+  } catch (err) {
+    console.warn('overlay:', err);
+  }
+}
+
+ui.overlay.addEventListener('load', () => {
+  const m = modelSummary();
+  pushOverlay({ model: m ?? undefined, status: camera.running ? '' : (clf ? 'Press Start camera' : 'Loading model…') });
+});
+
+// ---- camera -------------------------------------------------------------------
+
+const camera = new CameraLoop(ui.video, {
+  classifier: () => clf,
+  options: classifyOptions,
+  onResult(preds, t, frame, counters) {
+    const now = performance.now();
+    stats.add(t, now);
+    predictionList(preds, ui.liveTop5);
+    ui.liveTop5.dataset.frames = String(counters.done);
+    ui.liveLatency.textContent = `Last frame: capture ${ms(t.capture)} · preprocess ${ms(t.preprocess)} · ` +
+      `inference ${ms(t.inference)} · total ${ms(t.total)}`;
+    ui.liveStats.textContent = `p50 ${ms(stats.percentile(50))} · p95 ${ms(stats.percentile(95))} · ` +
+      `${stats.fps().toFixed(1)} fps · ${counters.done} frames · ${counters.dropped} dropped`;
+    pushOverlay({
+      frame: frame.data, width: frame.width, height: frame.height,
+      predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped,
+    });
+  },
+  onError(message) { showCameraMessage(message); },
+  onStop(reason) {
+    ui.cameraBtn.textContent = 'Start camera';
+    ui.cameraBtn.setAttribute('aria-pressed', 'false');
+    ui.video.hidden = true;
+    if (reason === 'ended') showCameraMessage(cameraErrorMessage({ name: 'ended' }));
+    pushOverlay({ status: reason === 'ended' ? 'Camera stopped' : 'Press Start camera' });
+  },
+});
+
+ui.cameraBtn.addEventListener('click', async () => {
+  if (camera.running) { camera.stop(); return; }
+  showCameraMessage('');
+  ui.cameraBtn.disabled = true;
+  try {
+    await camera.start();
+    ui.cameraBtn.textContent = 'Stop camera';
+    ui.cameraBtn.setAttribute('aria-pressed', 'true');
+    ui.video.hidden = false;
+    stats.reset();
+    pushOverlay({ status: clf ? '' : 'Loading model…', reset: true });
+  } catch (err) {
+    camera.stop('failed');
+    showCameraMessage(cameraErrorMessage(err));
+  } finally {
+    ui.cameraBtn.disabled = false;
+  }
+});
+
+function showCameraMessage(text) {
+  ui.cameraMsg.textContent = text;
+  ui.cameraMsg.hidden = !text;
+}
+
+function showPageMessage(text) {
+  ui.pageMsg.textContent = text;
+  ui.pageMsg.hidden = !text;
+}
+
+// ---- files: drop, picker, paste -------------------------------------------------
+
+const cards = new CardList(ui.cards, {
+  classify: async (file) => {
+    await modelReadyPromise;
+    return clf.classify(file, classifyOptions());
+  },
+  describe: (t) => `decode ${ms(t.decode)} · preprocess ${ms(t.preprocess)} · inference ${ms(t.inference)}`,
+});
+
+for (const ev of ['dragenter', 'dragover']) {
+  ui.drop.addEventListener(ev, (e) => { e.preventDefault(); ui.drop.classList.add('over'); });
+}
+ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+// Drops anywhere on the page count (a missed drop target would open the file instead).
+document.addEventListener('dragover', (e) => e.preventDefault());
+document.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  ui.drop.classList.remove('over');
+  if (!e.dataTransfer) return;
+  cards.add(await filesFromDataTransfer(e.dataTransfer));
+});
+ui.fileInput.addEventListener('change', () => {
+  cards.add([...ui.fileInput.files]);
+  ui.fileInput.value = '';
+});
+ui.drop.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); ui.fileInput.click(); }
+});
+document.addEventListener('paste', (e) => {
+  const files = [...(e.clipboardData?.files ?? [])];
+  if (files.length) { e.preventDefault(); cards.add(files); }
+});
+
+// ---- settings -----------------------------------------------------------------
+
+ui.model.addEventListener('change', () => switchModel(ui.model.value));
+ui.rho.addEventListener('change', configChanged);
+ui.crop.addEventListener('change', configChanged);
+
+// For tests and the curious: the live numbers as data.
+window.mobilenetPage = {
+  classifier: () => clf,
+  stats: () => ({
+    ...camera.counters(), running: camera.running, inFlight: camera.inFlight,
+    last: stats.last, p50: stats.percentile(50), p95: stats.percentile(95), fps: stats.fps(),
+    model: modelSummary(), file: clf?.__file ?? null,
+  }),
+  switchModel, modelReady: modelReadyPromise, cardsDone: () => cards.queue,
+};
+
+const list = await listModels();
+if (list.length) switchModel(ui.model.value);
