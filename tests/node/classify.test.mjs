@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { decodeRGBA, modelJSON, moduleURL, nativeClassify, pickSamples, testModel } from './helpers.mjs';
+import { decodeRGBA, modelJSON, moduleURL, nativeClassify, packedF16, pickSamples, testModel } from './helpers.mjs';
 
 const { load } = await import(moduleURL);
 const photos = pickSamples(24, 21); // 24 photos spread over the 500
@@ -178,6 +178,23 @@ describe('several workers', () => {
         'the second call ran on the second worker instead of waiting for the first');
     } finally {
       two.dispose();
+    }
+  });
+});
+
+describe('float16 weights', () => {
+  test('the f16 .mnw, given as bytes, agrees with float32 on the top-1', async () => {
+    const half = await load({ model: new Uint8Array(await readFile(packedF16)) });
+    try {
+      for (const p of photos.slice(0, 6)) {
+        const bytes = await readFile(p.path);
+        const [a] = await clf.classify(bytes);
+        const [b] = await half.classify(bytes);
+        assert.equal(b.index, a.index, p.file);
+        assert.ok(Math.abs(a.probability - b.probability) < 0.02, `${p.file}: f16 ${b.probability} vs f32 ${a.probability}`);
+      }
+    } finally {
+      half.dispose();
     }
   });
 });
