@@ -151,17 +151,23 @@ async function fetchShards(modelJSON, modelURL, useCache, progress) {
   return shards;
 }
 
-// Progress sums bytes over all files of a model and posts {loaded, total}.
+// Progress sums bytes over all files of a model and posts {loaded, total} at most every
+// 50 ms; total is 0 while a server gives no length. A file that is complete before the
+// rest of the model is known (model.json, whose shards come next) posts nothing, so
+// the bar never shows 100% early; done() posts the final count.
 class Progress {
-  constructor() { this.loaded = 0; this.total = 0; this.last = 0; }
-  expect(n) { this.total += n; }
+  constructor() { this.loaded = 0; this.total = 0; this.unknown = false; this.last = 0; }
+  expect(n) { if (n > 0) this.total += n; else this.unknown = true; }
   add(n) {
     this.loaded += n;
     const now = performance.now();
-    if (now - this.last > 50) { this.last = now; this.post(); }
+    if (now - this.last > 50 && (this.unknown || this.loaded < this.total)) {
+      this.last = now;
+      this.post(this.unknown ? 0 : this.total);
+    }
   }
-  post() { port.post({ type: 'progress', loaded: this.loaded, total: Math.max(this.total, this.loaded) }); }
-  done() { this.total = this.loaded; this.post(); }
+  post(total) { port.post({ type: 'progress', loaded: this.loaded, total }); }
+  done() { this.post(this.loaded); }
 }
 
 // readURL returns a file's bytes: file: URLs from disk in Node, else fetch, through

@@ -15,6 +15,10 @@ let clf;
 before(async () => {
   const progress = [];
   clf = await load({ model: testModel, onProgress: (p) => progress.push(p) });
+  for (const [i, p] of progress.entries()) {
+    assert.ok(p.total === 0 || p.loaded <= p.total, `progress ${JSON.stringify(p)} overshoots`);
+    if (i > 0) assert.ok(p.loaded >= progress[i - 1].loaded, 'progress never goes back');
+  }
   const last = progress.at(-1);
   assert.ok(last && last.loaded === last.total && last.total > 1e6, `progress ends complete: ${JSON.stringify(last)}`);
 });
