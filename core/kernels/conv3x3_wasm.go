@@ -9,18 +9,23 @@ import "simd/archsimd"
 // runs of 3*InC contiguous floats (one per kernel row) in the bordered input, so no
 // im2col copy is needed.
 
+const (
+	convNR = 8 // output channels per panel (two Float32x4)
+	convMR = 4 // pixels per register tile
+)
+
 // packConvF32x4 lays the kernel out as Packed = [bias padded to P*8] ++ P panels of
 // [9*InC][8] (k = (ky*3+kx)*InC + i), P = ceil(OutC/8), zero-padded past OutC.
 func packConvF32x4(w *ConvWeights) {
 	K, N := 9*w.InC, w.OutC
-	np := (N + pwNR - 1) / pwNR
-	p := make([]float32, np*pwNR+np*K*pwNR)
+	np := (N + convNR - 1) / convNR
+	p := make([]float32, np*convNR+np*K*convNR)
 	copy(p, w.Bias)
-	panels := p[np*pwNR:]
+	panels := p[np*convNR:]
 	for j := 0; j < np; j++ {
-		n0, n1 := j*pwNR, min(j*pwNR+pwNR, N)
+		n0, n1 := j*convNR, min(j*convNR+convNR, N)
 		for k := 0; k < K; k++ {
-			copy(panels[(j*K+k)*pwNR:][:pwNR], w.K[k*N+n0:k*N+n1])
+			copy(panels[(j*K+k)*convNR:][:convNR], w.K[k*N+n0:k*N+n1])
 		}
 	}
 	w.Packed = p
@@ -38,46 +43,61 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 	run := 3 * ic // one kernel row's inputs for one pixel
 	K := 3 * run
 	sw := (g.InW + 2) * ic
-	np := (N + pwNR - 1) / pwNR
-	bias, panels := w.Packed[:np*pwNR], w.Packed[np*pwNR:]
+	np := (N + convNR - 1) / convNR
+	bias, panels := w.Packed[:np*convNR], w.Packed[np*convNR:]
 	for y := y0; y < y1; y++ {
 		rows := [3][]float32{}
 		for ky := range rows {
 			rows[ky] = src[(y*s+ky+g.StartY)*sw+g.StartX*ic:]
 		}
 		for j := 0; j < np; j++ {
-			panel := panels[j*K*pwNR:][:K*pwNR]
-			nv := min(pwNR, N-j*pwNR)
-			for x := 0; x < g.OutW; x += pwMR {
-				xs := [pwMR]int{x, min(x+1, g.OutW-1), min(x+2, g.OutW-1), min(x+3, g.OutW-1)}
-				var d [pwMR]*[pwNR]float32
-				var t [pwMR][pwNR]float32 // tail panel: stores land here first
+			panel := panels[j*K*convNR:][:K*convNR]
+			nv := min(convNR, N-j*convNR)
+			for x := 0; x < g.OutW; x += convMR {
+				xs := [convMR]int{x, min(x+1, g.OutW-1), min(x+2, g.OutW-1), min(x+3, g.OutW-1)}
+				var d [convMR]*[convNR]float32
+				var t [convMR][convNR]float32 // tail panel: stores land here first
 				for i, xi := range xs {
 					d[i] = &t[i]
-					if nv == pwNR {
-						d[i] = (*[pwNR]float32)(out.Buf[out.Off+y*out.RowStride+xi*N+j*pwNR:])
+					if nv == convNR {
+						d[i] = (*[convNR]float32)(out.Buf[out.Off+y*out.RowStride+xi*N+j*convNR:])
 					}
 				}
-				b := (*[pwNR]float32)(bias[j*pwNR:])
+				b := (*[convNR]float32)(bias[j*convNR:])
 				c00 := archsimd.LoadFloat32x4Array((*[4]float32)(b[0:4]))
 				c01 := archsimd.LoadFloat32x4Array((*[4]float32)(b[4:8]))
 				c10, c11, c20, c21, c30, c31 := c00, c01, c00, c01, c00, c01
 				for ky, r := range rows {
 					a0, a1 := r[xs[0]*s*ic:][:run], r[xs[1]*s*ic:][:run]
 					a2, a3 := r[xs[2]*s*ic:][:run], r[xs[3]*s*ic:][:run]
-					wp := panel[ky*run*pwNR:][:run*pwNR]
+					wp := panel[ky*run*convNR:][:run*convNR]
 					for k := range a0 {
-						c00, c01, c10, c11, c20, c21, c30, c31 = pwStep4x2(c00, c01, c10, c11, c20, c21, c30, c31,
-							(*[pwNR]float32)(wp[k*pwNR:]), a0[k], a1[k], a2[k], a3[k])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31,
+							(*[convNR]float32)(wp[k*convNR:]), a0[k], a1[k], a2[k], a3[k])
 					}
 				}
-				storeTile4x2(d[0], d[1], d[2], d[3], c00, c01, c10, c11, c20, c21, c30, c31, true)
-				if nv < pwNR {
+				store8F32x4(d[0], d[1], d[2], d[3], c00, c01, c10, c11, c20, c21, c30, c31, true)
+				if nv < convNR {
 					for i, xi := range xs {
-						copy(out.Buf[out.Off+y*out.RowStride+xi*N+j*pwNR:][:nv], t[i][:nv])
+						copy(out.Buf[out.Off+y*out.RowStride+xi*N+j*convNR:][:nv], t[i][:nv])
 					}
 				}
 			}
 		}
 	}
+}
+
+// convStep4x2 adds one k step, x_i * w[0:8], to the 4x2 accumulator tile.
+func convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x4, w *[convNR]float32, x0, x1, x2, x3 float32) (_, _, _, _, _, _, _, _ archsimd.Float32x4) {
+	w0 := archsimd.LoadFloat32x4Array((*[4]float32)(w[0:4]))
+	w1 := archsimd.LoadFloat32x4Array((*[4]float32)(w[4:8]))
+	x := archsimd.BroadcastFloat32x4(x0)
+	c00, c01 = c00.Add(x.Mul(w0)), c01.Add(x.Mul(w1))
+	x = archsimd.BroadcastFloat32x4(x1)
+	c10, c11 = c10.Add(x.Mul(w0)), c11.Add(x.Mul(w1))
+	x = archsimd.BroadcastFloat32x4(x2)
+	c20, c21 = c20.Add(x.Mul(w0)), c21.Add(x.Mul(w1))
+	x = archsimd.BroadcastFloat32x4(x3)
+	c30, c31 = c30.Add(x.Mul(w0)), c31.Add(x.Mul(w1))
+	return c00, c01, c10, c11, c20, c21, c30, c31
 }

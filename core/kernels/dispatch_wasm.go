@@ -8,7 +8,7 @@ package kernels
 // even instantiate without it. The "plain" classifier.wasm is built without the
 // experiment for engines lacking SIMD.
 func init() {
-	pwImpl = pointwiseF32x4Tile4x2
+	pwImpl = pointwiseF32x4Tile2x4
 	dwImpl = depthwiseF32x4Pix2
 	packDW = packDWF32x4
 	conv3x3Impl = conv3x3F32x4Tile4x2
