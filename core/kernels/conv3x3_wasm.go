@@ -71,6 +71,20 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 					a0, a1 := r[xs[0]*s*ic:][:run], r[xs[1]*s*ic:][:run]
 					a2, a3 := r[xs[2]*s*ic:][:run], r[xs[3]*s*ic:][:run]
 					wp := panel[ky*run*convNR:][:run*convNR]
+					if run == 9 { // RGB input: 9 unrolled steps per kernel row
+						x0, x1, x2, x3 := (*[9]float32)(a0), (*[9]float32)(a1), (*[9]float32)(a2), (*[9]float32)(a3)
+						w := (*[9 * convNR]float32)(wp)
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[0:]), x0[0], x1[0], x2[0], x3[0])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[8:]), x0[1], x1[1], x2[1], x3[1])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[16:]), x0[2], x1[2], x2[2], x3[2])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[24:]), x0[3], x1[3], x2[3], x3[3])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[32:]), x0[4], x1[4], x2[4], x3[4])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[40:]), x0[5], x1[5], x2[5], x3[5])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[48:]), x0[6], x1[6], x2[6], x3[6])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[56:]), x0[7], x1[7], x2[7], x3[7])
+						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(w[64:]), x0[8], x1[8], x2[8], x3[8])
+						continue
+					}
 					for k := range a0 {
 						c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31,
 							(*[convNR]float32)(wp[k*convNR:]), a0[k], a1[k], a2[k], a3[k])
