@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { benchOurs } from './web/ours.js';
 
 const [wasmExec, wasmPath, dir, config, runs] = process.argv.slice(2);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000);
 if (!runs) {
   console.error('usage: node node_ours.mjs WASM_EXEC.js ENGINE.wasm DATA_DIR CONFIG RUNS');
   process.exit(2);
@@ -13,6 +14,6 @@ if (!runs) {
 await import(pathToFileURL(path.resolve(wasmExec)).href);
 const f = (ext) => readFile(path.join(dir, config + ext));
 const [wasm, spec, weights, input] = await Promise.all([readFile(wasmPath), f('.json'), f('.f32'), f('.in.f32')]);
-const result = await benchOurs({ wasm, spec: spec.toString(), weights, input, runs: Number(runs), profileRuns: 0 });
+const result = await benchOurs({ wasm, spec: spec.toString(), weights, input, runs: Number(runs), warmupMs: WARMUP_MS, profileRuns: 0 });
 process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(0); // the Go instance never exits on its own

@@ -27,5 +27,5 @@ const [spec, weights, input] = await Promise.all([f('.json'), f('.f32'), f('.in.
 const ab = (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 const net = buildNet(tf, JSON.parse(spec), ab(weights));
 const simd = backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
-const result = await timeNet(tf, net, ab(input), Number(runs));
+const result = await timeNet(tf, net, ab(input), Number(runs), Number(process.env.BENCH_WARMUP_MS ?? 2000));
 process.stdout.write(JSON.stringify({ backend: tf.getBackend(), threads, simd, ...result }) + '\n');

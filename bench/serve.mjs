@@ -21,6 +21,10 @@ export function serve(root) {
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
     res.setHeader('Cache-Control', 'no-store');
+    if (rel === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (!allowed.some((p) => rel.startsWith(p))) {
       res.writeHead(404).end('not found');
       return;

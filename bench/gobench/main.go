@@ -51,15 +51,16 @@ func main() {
 	out := fs.String("out", "", "prepare: output directory")
 	model := fs.String("model", "", "prepare: TF.js layers model directory for the real 0.75-224 weights (random if empty)")
 	name := fs.String("config", "", "configuration name, e.g. 1.0-224")
-	n := fs.Int("n", 20, "timed runs (after 2 warm-up runs)")
+	n := fs.Int("n", 20, "timed runs")
 	threads := fs.Int("threads", 1, "goroutines per layer; 0 = all cores")
+	warmup := fs.Duration("warmup", time.Second, "native: warm up for at least 2 runs and this long")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "prepare":
 		err = prepare(*out, *model)
 	case "native":
-		err = native(*dir, *name, *n, *threads)
+		err = native(*dir, *name, *n, *threads, *warmup)
 	case "profile":
 		err = profile(*dir, *name, *n)
 	default:
@@ -161,22 +162,25 @@ type Result struct {
 	MaxDiff float64   `json:"maxDiff"` // max |logit - reference logit|
 }
 
-func native(dir, name string, n, threads int) error {
+func native(dir, name string, n, threads int, warmup time.Duration) error {
 	m, in, ref, err := load(dir, name)
 	if err != nil {
 		return err
 	}
 	m.SetThreads(threads)
 	res := Result{Engine: "native", Config: name, Threads: m.Threads(), Impl: m.Kernels()}
-	for i := range n + 2 {
+	for i, t0 := 0, time.Now(); i < 2 || time.Since(t0) < warmup; i++ {
+		if _, err := m.Forward(in); err != nil {
+			return err
+		}
+	}
+	for range n {
 		start := time.Now()
 		logits, err := m.Forward(in)
 		if err != nil {
 			return err
 		}
-		if i >= 2 {
-			res.RunsMS = append(res.RunsMS, float64(time.Since(start).Nanoseconds())/1e6)
-		}
+		res.RunsMS = append(res.RunsMS, float64(time.Since(start).Nanoseconds())/1e6)
 		res.MaxDiff = maxDiff(logits, ref)
 	}
 	return json.NewEncoder(os.Stdout).Encode(res)

@@ -5,7 +5,8 @@
 // globalThis.mobilenetBench = {load, run, profile} and then waits for calls:
 //
 //	load(specJSON string, weights Uint8Array, input Uint8Array) -> {impl} | {error}
-//	run(n) -> {runsMs: number[], logits: Float32Array} | {error}   (after 2 warm-up runs)
+//	run(n, warmupMs) -> {runsMs: number[], logits: Float32Array} | {error}
+//	                  (after >= 2 warm-up runs lasting >= warmupMs)
 //	profile(n) -> {kinds: [{kind, ms, multAdds, params}]}          (median ms per layer type)
 //
 // Times are taken inside Go (time.Now is performance.now here), so they measure the
@@ -69,21 +70,27 @@ func load(_ js.Value, args []js.Value) any {
 }
 
 func run(_ js.Value, args []js.Value) any {
-	if model == nil || len(args) != 1 {
-		return errorValue("run(n) needs a loaded model")
+	if model == nil || len(args) != 2 {
+		return errorValue("run(n, warmupMs) needs a loaded model")
 	}
 	n := args[0].Int()
+	warmup := time.Duration(args[1].Float() * float64(time.Millisecond))
 	runs := make([]any, 0, n)
 	var logits []float32
-	for i := range n + 2 {
+	// Warm up for at least 2 runs and the given time: V8 first runs Liftoff code and
+	// swaps in optimised (TurboFan) code later, in the background.
+	for i, t0 := 0, time.Now(); i < 2 || time.Since(t0) < warmup; i++ {
+		if _, err := model.Forward(input); err != nil {
+			return errorValue(err.Error())
+		}
+	}
+	for range n {
 		start := time.Now()
 		out, err := model.Forward(input)
 		if err != nil {
 			return errorValue(err.Error())
 		}
-		if i >= 2 {
-			runs = append(runs, float64(time.Since(start).Nanoseconds())/1e6)
-		}
+		runs = append(runs, float64(time.Since(start).Nanoseconds())/1e6)
 		logits = out
 	}
 	bits := make([]byte, 4*len(logits))
