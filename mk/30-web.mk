@@ -57,6 +57,7 @@ web-sizes: web
 	  printf '%-45s %10d bytes raw %10d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 test-node: web node_modules
+	GOOS=js GOARCH=wasm $(GO) vet -tags tfjs ./wasm/classifier/
 	$(GO) test -count=1 ./wasm/classifier/
 	$(NODE) --test tests/node/
 

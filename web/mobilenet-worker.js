@@ -93,6 +93,7 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   outF64 = new Float64Array(go.outLength);
   goCall('setOutput', new Uint8Array(outF64.buffer));
   const packed = exportPacked ? goCall('exportPacked') : undefined;
+  info.canDraw = typeof OffscreenCanvas === 'function';
   return [{ info, packed }, packed ? [packed.buffer] : []];
 }
 
@@ -241,8 +242,9 @@ async function readBody(res, progress, url, what) {
 // {size, crop, topk, threshold, embed}. Timings are ms measured here.
 function classify({ input, size, crop, topk, threshold, embed }) {
   const t0 = performance.now();
-  const bytes = input.bytes instanceof Uint8Array ? input.bytes : new Uint8Array(input.bytes);
-  goCall('classify', bytes, input.width | 0, input.height | 0, size | 0, +crop, topk | 0);
+  const { bytes, width, height } = input.bitmap ? readBitmap(input.bitmap) : input;
+  const tPixels = performance.now() - t0;
+  goCall('classify', bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), width | 0, height | 0, size | 0, +crop, topk | 0);
   const n = outF64[3];
   const predictions = [];
   for (let i = 0; i < n; i++) {
@@ -255,6 +257,31 @@ function classify({ input, size, crop, topk, threshold, embed }) {
     features = new Float32Array(featureLength);
     goCall('features', new Uint8Array(features.buffer));
   }
-  const timings = { decode: outF64[0], preprocess: outF64[1], inference: outF64[2], total: performance.now() - t0 };
+  // decode: Go decoding encoded bytes, or reading a bitmap's pixels here.
+  const timings = { decode: outF64[0] + tPixels, preprocess: outF64[1], inference: outF64[2], total: performance.now() - t0 };
   return [{ predictions, features, timings }, features ? [features.buffer] : []];
+}
+
+// readBitmap reads an ImageBitmap's RGBA pixels through a reused OffscreenCanvas, so
+// the page's main thread never does the readback.
+let canvas = null, ctx = null;
+function readBitmap(bitmap) {
+  const { width, height } = bitmap;
+  try {
+    if (!canvas) {
+      canvas = new OffscreenCanvas(width, height);
+      ctx = canvas.getContext('2d', { willReadFrequently: true });
+    }
+    if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
+    ctx.clearRect(0, 0, width, height);
+    ctx.drawImage(bitmap, 0, 0);
+    return { bytes: new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer), width, height };
+  } catch (err) {
+    const hint = err?.name === 'SecurityError'
+      ? 'the image is cross-origin without CORS: serve it with CORS and set crossorigin="anonymous", or pass its bytes'
+      : 'the image could not be drawn';
+    throw new CodedError('EINPUT', `cannot read the pixels of the image: ${err.message} (${hint})`);
+  } finally {
+    bitmap.close();
+  }
 }

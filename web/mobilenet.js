@@ -212,6 +212,7 @@ export class Classifier {
   #dead = null;
   #idleWaiters = [];
   #canvas = null;
+  #workerDraws; // the workers can read ImageBitmaps themselves (OffscreenCanvas there)
 
   constructor(engines, info) {
     this.#engines = engines;
@@ -220,6 +221,7 @@ export class Classifier {
       alpha: info.alpha, size: info.size, multAdds: info.multAdds, params: info.params,
       featureLength: info.featureLength, backend: info.backend, workers: info.workers,
     });
+    this.#workerDraws = info.canDraw && typeof createImageBitmap === 'function';
     for (const e of engines) e.onCrash = (err) => this.#fail(err);
   }
 
@@ -299,8 +301,7 @@ export class Classifier {
     const engine = await this.#acquire();
     const tStart = performance.now();
     try {
-      const { bytes, width, height } = frame;
-      const r = await engine.request({ type: 'classify', input: { bytes, width, height }, ...opts, embed }, [bytes]);
+      const r = await engine.request({ type: 'classify', input: frame, ...opts, embed }, [frame.bitmap ?? frame.bytes]);
       r.timings.capture = tCaptured - t0;
       r.timings.queue = tStart - tCaptured;
       return r;
@@ -324,7 +325,8 @@ export class Classifier {
   }
 
   // capture turns any supported input into {bytes: ArrayBuffer, width, height} owned by
-  // us (so it can be transferred): width 0 = encoded image bytes for Go to decode.
+  // us (so it can be transferred): width 0 = encoded image bytes for Go to decode; or
+  // into {bitmap: ImageBitmap, width, height} for the worker to read.
   async #capture(input, transfer) {
     if (input == null) throw new MobileNetError('EINPUT', `no image given (${input})`);
     if (typeof Blob !== 'undefined' && input instanceof Blob) {
@@ -348,6 +350,14 @@ export class Classifier {
     }
     if (!(w > 0 && h > 0)) {
       throw new MobileNetError('EINPUT', `${describe(src)} has no pixels yet (${w}x${h}): wait until the image has loaded or the video is playing`);
+    }
+    if (this.#workerDraws) {
+      // The worker reads the pixels: here only a snapshot is taken, off the main thread.
+      try {
+        return { bitmap: await createImageBitmap(src), width: w, height: h };
+      } catch (err) {
+        throw new MobileNetError('EINPUT', `cannot take a snapshot of ${describe(src)}: ${err.message}`);
+      }
     }
     if (!this.#canvas) {
       this.#canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(w, h) : document.createElement('canvas');
