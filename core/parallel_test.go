@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -79,13 +80,21 @@ func TestDefaultThreads(t *testing.T) {
 	}
 }
 
-// waitGoroutines waits (collecting garbage) until at most n goroutines run.
-func waitGoroutines(t *testing.T, n int, what string) {
+// helperGoroutines counts the goroutines running a worker pool's loop (counting
+// all goroutines would also count the runtime's own, which come and go under js/wasm).
+func helperGoroutines() int {
+	buf := make([]byte, 1<<20)
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "core.(*workerPool).work(")
+}
+
+// waitHelpers waits (collecting garbage) until want(number of helper goroutines),
+// which goroutines not yet scheduled or not yet exited can delay.
+func waitHelpers(t *testing.T, want func(int) bool, what string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > n {
+	for !want(helperGoroutines()) {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d goroutines still running, want at most %d", what, runtime.NumGoroutine(), n)
+			t.Fatalf("%s: %d helper goroutines running", what, helperGoroutines())
 		}
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)
@@ -93,17 +102,16 @@ func waitGoroutines(t *testing.T, n int, what string) {
 }
 
 func TestCloseAndCollectStopHelpers(t *testing.T) {
-	base := runtime.NumGoroutine()
+	base := helperGoroutines() // other tests' dropped models may not be collected yet
 	m, in := randomModel(t, 0.25, 128)
 	m.SetThreads(5)
-	if got := runtime.NumGoroutine(); got < base+4 {
-		t.Fatalf("5 threads started %d goroutines, want 4 helpers", got-base)
-	}
+	waitHelpers(t, func(n int) bool { return n == base+4 }, "5 threads, want 4 helpers")
 	if _, err := m.Forward(in); err != nil {
 		t.Fatal(err)
 	}
 	m.Close()
-	waitGoroutines(t, base, "after Close")
+	atBase := func(n int) bool { return n <= base }
+	waitHelpers(t, atBase, "after Close")
 	if _, err := m.Forward(in); err != nil || m.Threads() != 1 {
 		t.Fatalf("Forward after Close: threads %d, err %v", m.Threads(), err)
 	}
@@ -114,7 +122,7 @@ func TestCloseAndCollectStopHelpers(t *testing.T) {
 		m.SetThreads(4)
 		m.Forward(in)
 	}()
-	waitGoroutines(t, base, "after dropping a 4-thread model")
+	waitHelpers(t, atBase, "after dropping a 4-thread model")
 }
 
 // BenchmarkForward times whole inferences with random weights, on one thread and on
