@@ -42,7 +42,7 @@ func Load(src string) (*core.Weights, error) {
 // whose shards readFile resolves.
 func decode(name string, data []byte, readFile func(string) ([]byte, error)) (*core.Weights, error) {
 	if IsPacked(data) || strings.HasSuffix(name, ".mnw") {
-		w, err := decodePacked(data)
+		w, err := DecodePacked(data)
 		if err != nil {
 			return nil, fmt.Errorf(".mnw: %w", err)
 		}

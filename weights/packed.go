@@ -1,207 +1,25 @@
 package weights
 
 import (
-	"bufio"
-	"encoding/binary"
-	"errors"
-	"fmt"
-	"hash/crc32"
 	"io"
-	"math"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
-// The .mnw format is documented byte by byte in README.md.
-const (
-	packedMagic     = "MNW\x1a"
-	packedVersion   = 1
-	storageFloat32  = 1
-	storageFloat16  = 2
-	packedHeaderLen = 24 // magic, version, storage, flags, alpha, size, layer count
-	packedShapeLen  = 20 // per layer: kh, kw, in, out, bias length
-	packedCRCLen    = 4
-)
+// The .mnw format lives in package mnw (no JSON or networking, for small wasm builds);
+// these are its entry points under the names the rest of the project uses.
 
 // IsPacked reports whether data starts like a .mnw file.
-func IsPacked(data []byte) bool { return len(data) >= 4 && string(data[:4]) == packedMagic }
+func IsPacked(data []byte) bool { return mnw.Is(data) }
 
-// EncodePacked writes wt as a .mnw file, storing values as float16 (round to nearest
-// even) when f16 is set, float32 otherwise. Weights must pass Check and be finite;
-// with f16, every value must fit float16's range (|x| <= 65504 after rounding).
-func EncodePacked(w io.Writer, wt *core.Weights, f16 bool) error {
-	if err := wt.Check(); err != nil {
-		return fmt.Errorf("weights: encode: %w", err)
-	}
-	size := wt.Size
-	if size == 0 {
-		size = 224
-	}
-	layers, err := paramLayers(wt.Alpha, size)
-	if err != nil {
-		return fmt.Errorf("weights: encode: %w", err)
-	}
-	// Validate every value before writing a byte, so a failure leaves no half file.
-	for i, l := range layers {
-		for _, part := range []struct {
-			name string
-			vals []float32
-		}{{"kernel", wt.Layers[i].Kernel}, {"bias", wt.Layers[i].Bias}} {
-			for j, v := range part.vals {
-				if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-					return fmt.Errorf("weights: encode: layer %s %s[%d] is %v", l.Name, part.name, j, v)
-				}
-				if f16 && math.IsInf(float64(halfToFloat32(float32ToHalf(v))), 0) {
-					return fmt.Errorf("weights: encode: layer %s %s[%d] = %v overflows float16", l.Name, part.name, j, v)
-				}
-			}
-		}
-	}
+// EncodePacked writes wt as a .mnw file, float16 storage when f16 is set.
+func EncodePacked(w io.Writer, wt *core.Weights, f16 bool) error { return mnw.Encode(w, wt, f16) }
 
-	crc := crc32.NewIEEE()
-	bw := bufio.NewWriterSize(io.MultiWriter(w, crc), 64<<10)
-	hdr := make([]byte, packedHeaderLen, packedHeaderLen+len(layers)*packedShapeLen)
-	copy(hdr, packedMagic)
-	binary.LittleEndian.PutUint16(hdr[4:], packedVersion)
-	hdr[6] = storageFloat32
-	if f16 {
-		hdr[6] = storageFloat16
-	}
-	hdr[7] = 0 // flags
-	binary.LittleEndian.PutUint64(hdr[8:], math.Float64bits(wt.Alpha))
-	binary.LittleEndian.PutUint32(hdr[16:], uint32(size))
-	binary.LittleEndian.PutUint32(hdr[20:], uint32(len(layers)))
-	for _, l := range layers {
-		ks := kernelShape(l)
-		for _, d := range ks {
-			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(d))
-		}
-		hdr = binary.LittleEndian.AppendUint32(hdr, uint32(l.OutC))
-	}
-	bw.Write(hdr)
-	var buf [4]byte
-	for i := range layers {
-		for _, vals := range [][]float32{wt.Layers[i].Kernel, wt.Layers[i].Bias} {
-			for _, v := range vals {
-				if f16 {
-					binary.LittleEndian.PutUint16(buf[:], float32ToHalf(v))
-					bw.Write(buf[:2])
-				} else {
-					binary.LittleEndian.PutUint32(buf[:], math.Float32bits(v))
-					bw.Write(buf[:4])
-				}
-			}
-		}
-	}
-	if err := bw.Flush(); err != nil { // bufio keeps the first write error
-		return fmt.Errorf("weights: encode: %w", err)
-	}
-	binary.LittleEndian.PutUint32(buf[:], crc.Sum32())
-	if _, err := w.Write(buf[:]); err != nil {
-		return fmt.Errorf("weights: encode: %w", err)
-	}
-	return nil
-}
+// DecodePacked reads and fully validates a .mnw file.
+func DecodePacked(data []byte) (*core.Weights, error) { return mnw.Decode(data) }
 
-// DecodePacked reads a .mnw file, validating its header, every shape against
-// core.Architecture, its exact length, its CRC-32 and that every value is finite.
-// All values share one allocation.
-func DecodePacked(data []byte) (*core.Weights, error) {
-	w, err := decodePacked(data)
-	if err != nil {
-		return nil, fmt.Errorf("weights: .mnw: %w", err)
-	}
-	return w, nil
-}
-
-func decodePacked(data []byte) (*core.Weights, error) {
-	if len(data) < packedHeaderLen {
-		if len(data) >= 4 && !IsPacked(data) {
-			return nil, errors.New("bad magic: not a .mnw file")
-		}
-		return nil, fmt.Errorf("truncated: %d bytes, the header alone is %d", len(data), packedHeaderLen)
-	}
-	if !IsPacked(data) {
-		return nil, errors.New("bad magic: not a .mnw file")
-	}
-	if v := binary.LittleEndian.Uint16(data[4:]); v != packedVersion {
-		return nil, fmt.Errorf("unsupported version %d (this reader knows version %d)", v, packedVersion)
-	}
-	width := 0
-	switch data[6] {
-	case storageFloat32:
-		width = 4
-	case storageFloat16:
-		width = 2
-	default:
-		return nil, fmt.Errorf("unknown storage type %d (1 = float32, 2 = float16)", data[6])
-	}
-	if data[7] != 0 {
-		return nil, fmt.Errorf("unknown flags 0x%02x", data[7])
-	}
-	alpha := math.Float64frombits(binary.LittleEndian.Uint64(data[8:]))
-	size := binary.LittleEndian.Uint32(data[16:])
-	layers, err := paramLayers(alpha, int(size))
-	if err != nil {
-		return nil, fmt.Errorf("header: %w", err)
-	}
-	if n := binary.LittleEndian.Uint32(data[20:]); n != uint32(len(layers)) {
-		return nil, fmt.Errorf("%d layers, alpha %v needs %d", n, alpha, len(layers))
-	}
-	shapesEnd := packedHeaderLen + len(layers)*packedShapeLen
-	if len(data) < shapesEnd {
-		return nil, fmt.Errorf("truncated: %d bytes, the header and shapes are %d", len(data), shapesEnd)
-	}
-	total := 0
-	for i, l := range layers {
-		rec := data[packedHeaderLen+i*packedShapeLen:]
-		want := kernelShape(l)
-		for d := range 4 {
-			if got := binary.LittleEndian.Uint32(rec[4*d:]); got != uint32(want[d]) {
-				return nil, fmt.Errorf("layer %d (%s): kernel shape dimension %d is %d, alpha %v needs shape %v",
-					i, l.Name, d, got, alpha, want)
-			}
-		}
-		if got := binary.LittleEndian.Uint32(rec[16:]); got != uint32(l.OutC) {
-			return nil, fmt.Errorf("layer %d (%s): bias length %d, want %d", i, l.Name, got, l.OutC)
-		}
-		total += l.KernelLen() + l.OutC
-	}
-	wantLen := shapesEnd + total*width + packedCRCLen
-	if len(data) < wantLen {
-		return nil, fmt.Errorf("truncated: %d bytes, want %d", len(data), wantLen)
-	}
-	if len(data) > wantLen {
-		return nil, fmt.Errorf("%d bytes of trailing garbage after the %d-byte file", len(data)-wantLen, wantLen)
-	}
-	body := data[:wantLen-packedCRCLen]
-	if got, want := crc32.ChecksumIEEE(body), binary.LittleEndian.Uint32(data[wantLen-packedCRCLen:]); got != want {
-		return nil, fmt.Errorf("checksum mismatch (stored %08x, computed %08x): the file is corrupt", want, got)
-	}
-
-	values := make([]float32, total)
-	raw := data[shapesEnd:]
-	for i := range values {
-		var v float32
-		if width == 2 {
-			v = halfToFloat32(binary.LittleEndian.Uint16(raw[2*i:]))
-		} else {
-			v = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
-		}
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("value %d is %v", i, v)
-		}
-		values[i] = v
-	}
-	w := &core.Weights{Alpha: alpha, Size: int(size), Layers: make([]core.Params, len(layers))}
-	off := 0
-	for i, l := range layers {
-		k, b := l.KernelLen(), l.OutC
-		w.Layers[i] = core.Params{
-			Kernel: values[off : off+k : off+k],
-			Bias:   values[off+k : off+k+b : off+k+b],
-		}
-		off += k + b
-	}
-	return w, nil
-}
+var (
+	kernelShape = mnw.KernelShape
+	paramLayers = mnw.ParamLayers
+)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 	"hash/crc32"
 	"math"
 	"strings"
@@ -74,7 +75,7 @@ func TestPackedRoundTripFloat16(t *testing.T) {
 				if d := math.Abs(float64(g) - float64(v)); d > math.Abs(float64(v))/2048+math.Ldexp(1, -25) {
 					t.Fatalf("layer %d value %d: %v became %v", i, j, v, g)
 				}
-				if g != halfToFloat32(float32ToHalf(v)) {
+				if g != mnw.HalfToFloat32(mnw.Float32ToHalf(v)) {
 					t.Fatalf("layer %d value %d: %v became %v, not its nearest float16", i, j, v, g)
 				}
 			}

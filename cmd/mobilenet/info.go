@@ -36,5 +36,5 @@ func cmdInfo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "MobileNet v1 alpha %.2f, input %dx%dx3 (rho %.3f)\n\n", a, s, s, float64(s)/224)
-	return core.WriteTable(stdout, layers)
+	return writeTable(stdout, layers)
 }

@@ -10,7 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/weights"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 // The worker (web/mobilenet-worker.js) talks to Go through one global object,
@@ -96,7 +96,7 @@ func loadPacked(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := weights.DecodePacked(data)
+	w, err := mnw.Decode(data)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func exportPacked(args []js.Value) (any, error) {
 		return nil, fmt.Errorf("no model loaded")
 	}
 	var buf bytes.Buffer
-	if err := weights.EncodePacked(&buf, engine.Weights(), false); err != nil {
+	if err := mnw.Encode(&buf, engine.Weights(), false); err != nil {
 		return nil, err
 	}
 	u8 := js.Global().Get("Uint8Array").New(buf.Len())

@@ -1,4 +1,4 @@
-package weights
+package mnw
 
 import (
 	"math"
@@ -20,21 +20,21 @@ func nearestHalf(x float32) uint16 {
 	lo, hi := uint16(0), uint16(0x7bff)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if float64(halfToFloat32(mid)) <= v {
+		if float64(HalfToFloat32(mid)) <= v {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	if float64(halfToFloat32(lo)) == v {
+	if float64(HalfToFloat32(lo)) == v {
 		return sign | lo
 	}
 	next := lo + 1 // 0x7c00 is +Inf; its "midpoint" with 65504 is 65520
-	upper := float64(halfToFloat32(next))
+	upper := float64(HalfToFloat32(next))
 	if next == 0x7c00 {
 		upper = 65536
 	}
-	midpoint := (float64(halfToFloat32(lo)) + upper) / 2 // exact in float64
+	midpoint := (float64(HalfToFloat32(lo)) + upper) / 2 // exact in float64
 	switch {
 	case v < midpoint:
 		return sign | lo
@@ -48,14 +48,14 @@ func nearestHalf(x float32) uint16 {
 
 func TestHalfRoundTripsEveryHalf(t *testing.T) {
 	for h := range 1 << 16 {
-		f := halfToFloat32(uint16(h))
+		f := HalfToFloat32(uint16(h))
 		if math.IsNaN(float64(f)) {
-			if back := float32ToHalf(f); back&0x7c00 != 0x7c00 || back&0x3ff == 0 {
+			if back := Float32ToHalf(f); back&0x7c00 != 0x7c00 || back&0x3ff == 0 {
 				t.Fatalf("NaN %04x -> %04x is not a NaN", h, back)
 			}
 			continue
 		}
-		if back := float32ToHalf(f); back != uint16(h) {
+		if back := Float32ToHalf(f); back != uint16(h) {
 			t.Fatalf("half %04x -> %v -> %04x", h, f, back)
 		}
 	}
@@ -63,13 +63,13 @@ func TestHalfRoundTripsEveryHalf(t *testing.T) {
 
 func TestFloat32ToHalfRoundsToNearestEven(t *testing.T) {
 	check := func(x float32) {
-		if got, want := float32ToHalf(x), nearestHalf(x); got != want && !math.IsNaN(float64(x)) {
-			t.Fatalf("float32ToHalf(%v = %08x) = %04x, want %04x", x, math.Float32bits(x), got, want)
+		if got, want := Float32ToHalf(x), nearestHalf(x); got != want && !math.IsNaN(float64(x)) {
+			t.Fatalf("Float32ToHalf(%v = %08x) = %04x, want %04x", x, math.Float32bits(x), got, want)
 		}
 	}
 	// Every midpoint between neighbouring halves (ties), and the floats either side.
 	for h := uint16(0); h < 0x7c00; h++ {
-		a, b := float64(halfToFloat32(h)), float64(halfToFloat32(h+1))
+		a, b := float64(HalfToFloat32(h)), float64(HalfToFloat32(h+1))
 		if h+1 == 0x7c00 {
 			b = 65536
 		}
@@ -104,8 +104,8 @@ func TestHalfSubnormalsAndSpecials(t *testing.T) {
 		{-2, 0xc000},
 		{float32(math.Inf(-1)), 0xfc00},
 	} {
-		if got := float32ToHalf(tc.f); got != tc.h {
-			t.Errorf("float32ToHalf(%v) = %04x, want %04x", tc.f, got, tc.h)
+		if got := Float32ToHalf(tc.f); got != tc.h {
+			t.Errorf("Float32ToHalf(%v) = %04x, want %04x", tc.f, got, tc.h)
 		}
 	}
 }

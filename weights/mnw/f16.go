@@ -1,10 +1,10 @@
-package weights
+package mnw
 
 import "math"
 
-// float32ToHalf converts f to IEEE 754 binary16 with round-to-nearest-even,
+// Float32ToHalf converts f to IEEE 754 binary16 with round-to-nearest-even,
 // producing subnormals for tiny values and ±Inf past the largest half (65504).
-func float32ToHalf(f float32) uint16 {
+func Float32ToHalf(f float32) uint16 {
 	b := math.Float32bits(f)
 	sign := uint16(b>>16) & 0x8000
 	exp := int(b>>23) & 0xff
@@ -42,8 +42,8 @@ func float32ToHalf(f float32) uint16 {
 	return sign | uint16(h)
 }
 
-// halfToFloat32 converts an IEEE 754 binary16 to float32 exactly.
-func halfToFloat32(h uint16) float32 {
+// HalfToFloat32 converts an IEEE 754 binary16 to float32 exactly.
+func HalfToFloat32(h uint16) float32 {
 	sign := uint32(h&0x8000) << 16
 	exp := uint32(h>>10) & 0x1f
 	mant := uint32(h & 0x3ff)
