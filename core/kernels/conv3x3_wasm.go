@@ -45,6 +45,7 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 	sw := (g.InW + 2) * ic
 	np := (N + convNR - 1) / convNR
 	bias, panels := w.Packed[:np*convNR], w.Packed[np*convNR:]
+	var t [convMR][convNR]float32 // a tail panel's results land here first
 	for y := y0; y < y1; y++ {
 		rows := [3][]float32{}
 		for ky := range rows {
@@ -56,7 +57,6 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 			for x := 0; x < g.OutW; x += convMR {
 				xs := [convMR]int{x, min(x+1, g.OutW-1), min(x+2, g.OutW-1), min(x+3, g.OutW-1)}
 				var d [convMR]*[convNR]float32
-				var t [convMR][convNR]float32 // tail panel: stores land here first
 				for i, xi := range xs {
 					d[i] = &t[i]
 					if nv == convNR {
