@@ -11,7 +11,7 @@ const ui = {
   model: $('model-select'), rho: $('rho-select'), crop: $('crop-check'),
   progress: $('model-progress'), progressBar: $('progress-bar'), progressText: $('progress-text'),
   modelInfo: $('model-info'), overlay: $('overlay'),
-  liveTop5: $('live-top5'), liveLatency: $('live-latency'), liveStats: $('live-stats'),
+  liveTop5: $('live-top5'), announce: $('live-announce'), liveLatency: $('live-latency'), liveStats: $('live-stats'),
   drop: $('dropzone'), fileInput: $('file-input'), cards: $('cards'), pageMsg: $('page-message'),
 };
 
@@ -23,6 +23,7 @@ let loading = null; // {file, promise} of a model being loaded
 let modelReady; // resolves once the first model is usable
 const modelReadyPromise = new Promise((r) => { modelReady = r; });
 const stats = new FrameStats(120);
+let lastAnnounced = null; // the class index last read out by #live-announce
 
 // ---- model selection ----------------------------------------------------------
 
@@ -155,6 +156,12 @@ const camera = new CameraLoop(ui.video, {
     const now = performance.now();
     stats.add(t, now);
     predictionList(preds, ui.liveTop5);
+    // Screen readers hear the top class when it changes, not every frame.
+    const top = preds[0] ? `${preds[0].label}, ${Math.round(preds[0].probability * 100)}%` : '';
+    if (preds[0]?.index !== lastAnnounced) {
+      lastAnnounced = preds[0]?.index;
+      ui.announce.textContent = top;
+    }
     ui.liveTop5.dataset.frames = String(counters.done);
     ui.liveLatency.textContent = `Last frame: capture ${ms(t.capture)} · preprocess ${ms(t.preprocess)} · ` +
       `inference ${ms(t.inference)} · total ${ms(t.total)}`;

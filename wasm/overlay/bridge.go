@@ -47,6 +47,7 @@ type state struct {
 	updates       int // bridge calls, for tests
 	draws         int // Draw calls, for tests: redraws only follow updates
 	rejectedFrame string
+	drawMs        [3]float64 // the last Draw's cost: frame, predictions, latency panel
 }
 
 var (
@@ -92,6 +93,7 @@ func installBridge() {
 		return map[string]any{
 			"updates": st.updates, "draws": st.draws, "frames": st.frames, "history": st.hist.Len(),
 			"rejected": st.rejectedFrame, "heapAlloc": float64(m.HeapAlloc), "sys": float64(m.Sys),
+			"drawMs": []any{st.drawMs[0], st.drawMs[1], st.drawMs[2]},
 		}
 	}))
 }

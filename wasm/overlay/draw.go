@@ -4,7 +4,11 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"image/color"
+	"strconv"
+	"time"
+	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
@@ -45,9 +49,16 @@ func newGame(src *text.GoTextFaceSource) *game {
 
 func (g *game) Update() error { return nil }
 
-// Layout renders at device pixels so text is crisp on high-DPI screens.
+// maxScreenWidth caps the drawing buffer: with software WebGL every pixel of every
+// redraw costs CPU that inference needs, and the camera frame is 640 wide anyway.
+const maxScreenWidth = 1280
+
+// Layout renders at device pixels (crisp text on high-DPI screens) up to maxScreenWidth.
 func (g *game) Layout(outsideW, outsideH int) (int, int) {
 	s := ebiten.Monitor().DeviceScaleFactor()
+	if outsideW > 0 && float64(outsideW)*s > maxScreenWidth {
+		s = maxScreenWidth / float64(outsideW)
+	}
 	return max(int(float64(outsideW)*s), 1), max(int(float64(outsideH)*s), 1)
 }
 
@@ -60,10 +71,15 @@ func (g *game) Draw(screen *ebiten.Image) {
 	// One font size for everything, from the smaller side, capped so the widest
 	// latency line (about 36 em) fits the width.
 	g.setFontSize(min(max(min(w, h)/26, 11), w/36, 40))
+	t0 := time.Now()
 	screen.Fill(background)
 	g.drawFrame(screen, w, h)
+	t1 := time.Now()
 	g.drawPredictions(screen, w)
+	t2 := time.Now()
 	g.drawLatency(screen, w, h)
+	t3 := time.Now()
+	st.drawMs = [3]float64{ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2))}
 	if st.status != "" {
 		g.drawStatus(screen, w, h)
 	} else if st.frameW == 0 {
@@ -86,7 +102,9 @@ func (g *game) drawFrame(screen *ebiten.Image, w, h float64) {
 			if g.frame != nil {
 				g.frame.Deallocate()
 			}
-			g.frame = ebiten.NewImage(st.frameW, st.frameH)
+			// Unmanaged: kept off ebiten's texture atlas, so a full rewrite every
+			// frame is a plain texture upload without atlas bookkeeping and copies.
+			g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, st.frameW, st.frameH), &ebiten.NewImageOptions{Unmanaged: true})
 		}
 		g.frame.WritePixels(st.pix)
 		st.frameDirty = false
@@ -129,10 +147,10 @@ func (g *game) drawPredictions(screen *ebiten.Image, w float64) {
 	for i := range st.npreds {
 		p := st.preds[i]
 		y := y0 + pad + row*float64(i)
-		pct := fmt.Sprintf("%.1f%%", p.probability*100)
-		pctW := text.Advance(pct, g.face)
+		pct := strconv.FormatFloat(p.probability*100, 'f', 1, 64)
+		pctW := g.runeWidth(pct) + text.Advance("%", g.face)
 		g.text(screen, fit(p.label, inner-pctW-fs*0.5, g.face), x0+pad, y, textColor, text.AlignStart)
-		g.text(screen, pct, x0+pad+inner, y, textColor, text.AlignEnd)
+		g.run(screen, x0+pad+inner-pctW, y, textColor, "", pct, "%")
 		barY, barH := y+fs*1.25, fs*0.35
 		fillRect(screen, x0+pad, barY, inner, barH, barTrack)
 		c := barOther
@@ -181,10 +199,12 @@ func (g *game) drawLatency(screen *ebiten.Image, w, h float64) {
 
 	ty := sy + sparkH + pad
 	if last, ok := hist.Last(); ok {
-		g.text(screen, fmt.Sprintf("capture %s · preprocess %s · inference %s · total %s",
-			hud.Ms(last.Capture), hud.Ms(last.Preprocess), hud.Ms(last.Inference), hud.Ms(last.Total)), sx, ty, textColor, text.AlignStart)
-		g.text(screen, fmt.Sprintf("p50 %s · p95 %s · %.1f fps · %d frames · %d dropped",
-			hud.Ms(hist.Percentile(50)), hud.Ms(hist.Percentile(95)), hist.FPS(2000), st.frames, st.dropped), sx, ty+line, textColor, text.AlignStart)
+		x := sx
+		x = g.run(screen, x, ty, textColor, "capture ", hud.Ms(last.Capture), " · preprocess ", hud.Ms(last.Preprocess))
+		g.run(screen, x, ty, textColor, " · inference ", hud.Ms(last.Inference), " · total ", hud.Ms(last.Total))
+		x = g.run(screen, sx, ty+line, textColor, "p50 ", hud.Ms(hist.Percentile(50)), " · p95 ", hud.Ms(hist.Percentile(95)),
+			" · ", strconv.FormatFloat(hist.FPS(2000), 'f', 1, 64))
+		g.run(screen, x, ty+line, textColor, " fps · ", strconv.Itoa(st.frames), " frames · ", strconv.Itoa(st.dropped), " dropped")
 	} else {
 		g.text(screen, "no frames yet", sx, ty, dimColor, text.AlignStart)
 	}
@@ -206,6 +226,41 @@ func (g *game) drawStatus(screen *ebiten.Image, w, h float64, msg ...string) {
 	g.text(screen, s, w/2, h/2-fs*0.6, statusColor, text.AlignCenter)
 }
 
+// run draws parts left to right from x and returns the x after them. Even-indexed
+// parts are fixed labels, drawn whole; odd-indexed parts are changing values, drawn one
+// character at a time so that ebiten's text cache (keyed by string) holds a few dozen
+// characters instead of a new entry for every number of every frame.
+func (g *game) run(screen *ebiten.Image, x, y float64, c color.RGBA, parts ...string) float64 {
+	for i, p := range parts {
+		if i%2 == 0 {
+			if p != "" {
+				g.text(screen, p, x, y, c, text.AlignStart)
+				x += text.Advance(p, g.face)
+			}
+			continue
+		}
+		for j := 0; j < len(p); {
+			_, n := utf8.DecodeRuneInString(p[j:])
+			ch := p[j : j+n]
+			g.text(screen, ch, x, y, c, text.AlignStart)
+			x += text.Advance(ch, g.face)
+			j += n
+		}
+	}
+	return x
+}
+
+// runeWidth is the advance of s drawn one character at a time (see run).
+func (g *game) runeWidth(s string) float64 {
+	w := 0.0
+	for j := 0; j < len(s); {
+		_, n := utf8.DecodeRuneInString(s[j:])
+		w += text.Advance(s[j:j+n], g.face)
+		j += n
+	}
+	return w
+}
+
 func fillRect(dst *ebiten.Image, x, y, w, h float64, c color.Color) {
 	vector.FillRect(dst, float32(x), float32(y), float32(w), float32(h), c, false)
 }
@@ -225,3 +280,5 @@ func fit(s string, width float64, face text.Face) string {
 	}
 	return "…"
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
