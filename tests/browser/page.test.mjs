@@ -189,7 +189,9 @@ describe('fake webcam', () => {
         return { jsHeap, worker: await clf.memStats(true), overlay: win.overlayStats(true), overlayWasm: win.overlayWasmBytes() };
       }, heap.usedSize);
     };
-    await waitFrames(Math.min(100, SOAK_FRAMES / 10)); // warm up: caches, pools, glyphs
+    // Warm up first: ebiten's text caches keep the strings of the last 60 redraws (at
+    // least 512), and the Go heaps settle at their working size.
+    await waitFrames(Math.min(200, SOAK_FRAMES));
     const before = await measure();
     const t0 = Date.now();
     await waitFrames(SOAK_FRAMES, 14 * 60_000);
@@ -202,24 +204,38 @@ describe('fake webcam', () => {
       `overlay Go heap ${mb(before.overlay.heapAlloc)} -> ${mb(afterSoak.overlay.heapAlloc)}, wasm memory ${mb(before.overlayWasm)} -> ${mb(afterSoak.overlayWasm)}`);
     await writeFile(path.join(ARTIFACTS, 'page-soak.json'), JSON.stringify({ frames: SOAK_FRAMES, secs, before, after: afterSoak, stats: s }, null, 2));
     const MB = 1 << 20;
-    assert.ok(afterSoak.jsHeap - before.jsHeap < 4 * MB, 'page JS heap grew');
+    // Live heaps are measured after a collection; wasm memory never shrinks, so any
+    // growth there is a high-water mark that moved.
+    assert.ok(afterSoak.jsHeap - before.jsHeap < 2 * MB, 'page JS heap grew');
     assert.ok(afterSoak.worker.heapAlloc - before.worker.heapAlloc < 1 * MB, 'classifier Go heap grew');
-    assert.ok(afterSoak.worker.sys - before.worker.sys < 4 * MB, 'classifier wasm memory grew');
-    assert.ok(afterSoak.overlay.heapAlloc - before.overlay.heapAlloc < 2 * MB, 'overlay Go heap grew');
-    assert.ok(afterSoak.overlayWasm - before.overlayWasm < 8 * MB, 'overlay wasm memory grew');
+    assert.ok(afterSoak.worker.sys - before.worker.sys < 2 * MB, 'classifier wasm memory grew');
+    assert.ok(afterSoak.overlay.heapAlloc - before.overlay.heapAlloc < 1 * MB, 'overlay Go heap grew');
+    assert.ok(afterSoak.overlayWasm - before.overlayWasm < 2 * MB, 'overlay wasm memory grew');
     await page.selectOption('#rho-select', '224');
   });
 
-  test('the overlay stays idle when the camera stops', { timeout: SLOW }, async () => {
-    await page.click('#camera-btn'); // stop
+  test('camera unplugged mid-stream: a message, the page keeps working, the overlay goes idle', { timeout: SLOW }, async () => {
+    assert.ok((await stats()).running);
+    await page.evaluate(() => {
+      // What Chromium does when the device disappears: the track ends by itself.
+      const track = document.getElementById('video').srcObject.getVideoTracks()[0];
+      track.stop(); // stop() alone fires no event; the UA's unplug also fires 'ended'
+      track.dispatchEvent(new Event('ended'));
+    });
     await page.waitForFunction(() => !window.mobilenetPage.stats().running);
-    await page.waitForTimeout(300); // let the last result land
+    assert.match(await page.locator('#camera-message').innerText(), /camera stopped/i);
+    assert.equal(await page.locator('#camera-btn').innerText(), 'Start camera');
+    await page.waitForTimeout(500); // let the last result land
     const ov = () => page.evaluate(() => document.getElementById('overlay').contentWindow.overlayStats());
     const a = await ov();
     await page.waitForTimeout(1500);
     const b = await ov();
     assert.equal(b.draws, a.draws, 'the overlay redrew with nothing new to show');
-    assert.equal(await page.locator('#camera-btn').innerText(), 'Start camera');
+    // Photos are still classified.
+    await dropFiles(page, [await photo(DROP_PHOTOS[0])]);
+    await page.waitForSelector('#cards .card[data-status="ok"]', { timeout: SLOW });
+    const [card] = await cardSummary(page);
+    assert.equal(Number(card.top1), indexOf(DROP_PHOTOS[0]));
   });
 });
 
