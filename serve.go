@@ -125,9 +125,8 @@ var mimeTypes = map[string]string{
 	".woff2": "font/woff2",
 }
 
-// compressible lists the extensions worth gzipping (images are already compressed).
-// Weight shards (TF.js group*-shard*) have no extension and are float32: they gain
-// little, but the packed .mnw files may be f16 and compress somewhat.
+// compressible lists the extensions worth trying gzip on (images are already
+// compressed). Whether a file is actually sent gzipped depends on minGzipSaving.
 var compressible = map[string]bool{
 	".html": true, ".js": true, ".mjs": true, ".css": true, ".json": true,
 	".wasm": true, ".mnw": true, ".svg": true, ".txt": true, ".map": true,
@@ -281,13 +280,19 @@ func (h *staticHandler) load(rel string, info fs.FileInfo) (*cachedFile, error) 
 	return cf, nil
 }
 
+// minGzipSaving is the percentage gzip must save for a file to be sent compressed.
+// Float weights (.mnw) gain only ~7%, and a gzipped response has no Content-Length, so
+// the page could not show download progress for the largest file it loads: they are
+// sent as they are. Wasm (-65%), JS and JSON easily qualify.
+const minGzipSaving = 15
+
 func (cf *cachedFile) gzipped() []byte {
 	cf.gzOnce.Do(func() {
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 		zw.Write(cf.raw)
 		zw.Close()
-		if buf.Len() < len(cf.raw)*15/16 {
+		if buf.Len() <= len(cf.raw)*(100-minGzipSaving)/100 {
 			cf.gz = buf.Bytes()
 		}
 	})

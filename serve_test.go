@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -33,6 +34,11 @@ func newTestServer(t *testing.T) (*httptest.Server, string) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	noise := make([]byte, 1<<16)
+	rand.NewChaCha8([32]byte{1}).Read(noise)
+	if err := os.WriteFile(filepath.Join(dir, "weights", "noise.mnw"), noise, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// A secret next to the served directory: traversal must not reach it.
 	if err := os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.txt"), []byte("secret"), 0o644); err != nil {
@@ -121,6 +127,17 @@ func TestGzipOnlyWhenAcceptedAndUseful(t *testing.T) {
 	resp, _ = get(t, srv.URL+"/photo.jpg", map[string]string{"Accept-Encoding": "gzip"})
 	if resp.Header.Get("Content-Encoding") != "" {
 		t.Error("JPEG must not be gzipped")
+	}
+	// Weights that barely compress keep their Content-Length (download progress);
+	// weights that compress well are gzipped.
+	resp, body = get(t, srv.URL+"/weights/noise.mnw", map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != int64(len(body)) || len(body) != 1<<16 {
+		t.Errorf("incompressible .mnw: encoding %q, Content-Length %d, %d bytes",
+			resp.Header.Get("Content-Encoding"), resp.ContentLength, len(body))
+	}
+	resp, _ = get(t, srv.URL+"/weights/a.mnw", map[string]string{"Accept-Encoding": "gzip"})
+	if resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Error("compressible .mnw was not gzipped")
 	}
 }
 
