@@ -17,6 +17,10 @@ const ui = {
 
 const params = new URLSearchParams(location.search);
 const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? '1', 10) || 1, 1), 8);
+// ?overlay=0 sends the overlay nothing: an A/B switch for the overlay's cost.
+const OVERLAY = params.get('overlay') !== '0';
+const OVERLAY_INTERVAL_MS = 1000 / 15;
+let lastOverlayDraw = -Infinity;
 
 let clf = null; // the Classifier in use
 let loading = null; // {file, promise} of a model being loaded
@@ -132,6 +136,7 @@ function configChanged() {
 // ---- overlay ------------------------------------------------------------------
 
 function pushOverlay(msg) {
+  if (!OVERLAY) return;
   const push = ui.overlay.contentWindow?.overlayPush;
   if (typeof push !== 'function') return;
   try {
@@ -167,10 +172,19 @@ const camera = new CameraLoop(ui.video, {
       `inference ${ms(t.inference)} · total ${ms(t.total)}`;
     ui.liveStats.textContent = `p50 ${ms(stats.percentile(50))} · p95 ${ms(stats.percentile(95))} · ` +
       `${stats.fps().toFixed(1)} fps · ${counters.done} frames · ${counters.dropped} dropped`;
-    pushOverlay({
-      frame: frame.data, width: frame.width, height: frame.height,
-      predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped,
-    });
+    // Every frame's timings go to the overlay's history; it redraws (frame, labels)
+    // at most every OVERLAY_INTERVAL_MS: with software WebGL a redraw costs tens of
+    // ms of the CPU that inference needs.
+    const redraw = now - lastOverlayDraw >= OVERLAY_INTERVAL_MS;
+    if (redraw) {
+      lastOverlayDraw = now;
+      pushOverlay({
+        frame: frame.data, width: frame.width, height: frame.height,
+        predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped,
+      });
+    } else {
+      pushOverlay({ timings: t, now, frames: counters.done, dropped: counters.dropped, redraw: false });
+    }
   },
   onError(message) { showCameraMessage(message); },
   onStop(reason) {

@@ -44,7 +44,7 @@ type state struct {
 	dropped       int
 	model         modelInfo
 	status        string
-	updates       int // bridge calls, for tests
+	updates       int // bridge calls that asked for a redraw, for tests
 	draws         int // Draw calls, for tests: redraws only follow updates
 	rejectedFrame string
 	drawMs        [3]float64 // the last Draw's cost: frame, predictions, latency panel
@@ -65,6 +65,7 @@ var (
 //	timings: {capture, preprocess, inference, total} (ms), now: ms timestamp
 //	frames, dropped: counters; model: {alpha, size, multAdds, params, backend, workers}
 //	status: one line shown centred (empty clears); reset: true forgets the history
+//	redraw: false records the message without drawing (the page limits redraws)
 func installBridge() {
 	js.Global().Set("overlayUpdate", js.FuncOf(func(this js.Value, args []js.Value) any {
 		if len(args) != 1 || args[0].Type() != js.TypeObject {
@@ -73,8 +74,10 @@ func installBridge() {
 		st.mu.Lock()
 		defer st.mu.Unlock()
 		err := st.apply(args[0])
-		st.updates++
-		ebiten.ScheduleFrame()
+		if v := args[0].Get("redraw"); v.Type() != js.TypeBoolean || v.Bool() {
+			st.updates++
+			ebiten.ScheduleFrame()
+		}
 		if err != "" {
 			return err
 		}
