@@ -165,11 +165,21 @@ describe('fake webcam', () => {
     const options = await page.$$eval('#model-select option', (os) => os.map((o) => o.value));
     const other = options.find((v) => v !== s.file);
     assert.ok(other, `only one model listed: ${options}`);
+    // Record the download progress bar while the other model loads.
+    await page.evaluate(() => {
+      const bar = document.getElementById('progress-bar');
+      window.progressSeen = [];
+      new MutationObserver(() => window.progressSeen.push([bar.value, bar.max]))
+        .observe(bar, { attributes: true, attributeFilter: ['value', 'max'] });
+    });
     await page.selectOption('#model-select', other);
     await page.waitForFunction((f) => window.mobilenetPage.stats().file === f, other, { timeout: SLOW });
     await waitFrames(3);
     s = await stats();
     assert.equal(s.file, other);
+    const seen = await page.evaluate(() => window.progressSeen);
+    assert.ok(seen.some(([v, max]) => max > 1e6 && v > 0 && v <= max), `progress: ${JSON.stringify(seen.slice(-3))}`);
+    assert.equal(await page.locator('#model-progress').isVisible(), false, 'progress bar left visible');
     assert.equal(s.model.size, 128);
     assert.equal(await page.locator('#camera-message').isVisible(), false);
     await page.selectOption('#rho-select', '224');
