@@ -16,7 +16,11 @@ const ui = {
 };
 
 const params = new URLSearchParams(location.search);
-const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? '1', 10) || 1, 1), 8);
+// One Go engine per Worker (Go's wasm is single-threaded); camera frames pipeline across
+// them. By default one worker per core but one, which the page and the overlay need
+// (up to 4: beyond that per-frame latency, not throughput, is what a camera shows).
+const DEFAULT_WORKERS = Math.min(Math.max((navigator.hardwareConcurrency || 2) - 1, 1), 4);
+const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? String(DEFAULT_WORKERS), 10) || 1, 1), 8);
 // ?overlay=0 sends the overlay nothing: an A/B switch for the overlay's cost.
 const OVERLAY = params.get('overlay') !== '0';
 const OVERLAY_INTERVAL_MS = 1000 / 15;

@@ -43,6 +43,9 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil { // CreateTemp makes it 0600; weights are served
+		return err
+	}
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return err
 	}
