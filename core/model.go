@@ -21,7 +21,6 @@ type Model struct {
 	conv *kernels.ConvWeights
 	dw   []*kernels.DWWeights // [13]
 	pw   []*kernels.PWWeights // [13]
-	fc   *kernels.PWWeights
 
 	in       []float32 // [Size+2][Size+2][3], zero border: the network input
 	bordered []float32 // [H+2][W+2][C], zero border: conv1 / pointwise outputs feeding a depthwise layer
@@ -49,7 +48,8 @@ type step struct {
 	conv     *kernels.ConvWeights
 	dw       *kernels.DWWeights
 	pw       *kernels.PWWeights
-	bordered bool // out is the interior of m.bordered, whose frame Forward clears first
+	cols     []colBlock // instead of pw: the layer's output channels in blocks (splitColumns)
+	bordered bool       // out is the interior of m.bordered, whose frame Forward clears first
 }
 
 // NewModel prepares weights w to run on size x size inputs (rho: the same weights run
@@ -65,7 +65,8 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
 	var maxB, maxD int
 	pi := 0
-	for _, l := range arch {
+	cols := make(map[int][]colBlock) // column-split layers, by index
+	for li, l := range arch {
 		switch l.Kind {
 		case Conv3x3:
 			p := w.Layers[pi]
@@ -77,11 +78,15 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			maxD = max(maxD, l.OutH*l.OutW*l.OutC)
 		case Pointwise:
 			p := w.Layers[pi]
-			m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
-			m.last = make([]float32, l.OutH*l.OutW*l.OutC) // the last one wins
+			if arch[li+1].Kind == AvgPool {
+				cols[li] = splitColumns(p, l.InC, l.OutC, true)
+				m.pw = append(m.pw, nil)
+				m.last = make([]float32, l.OutH*l.OutW*l.OutC)
+			} else {
+				m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
+			}
 		case FullyConn:
-			p := w.Layers[pi]
-			m.fc = kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, false)
+			cols[li] = splitColumns(w.Layers[pi], l.InC, l.OutC, false)
 		case AvgPool:
 			m.pooled = make([]float32, l.InC)
 			continue
@@ -93,6 +98,9 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.dense = make([]float32, maxD)
 	m.logits = make([]float32, NumClasses)
 	m.steps = m.bindSteps()
+	for li, c := range cols {
+		m.steps[li].cols = c
+	}
 	m.SetThreads(0)
 	return m, nil
 }
@@ -114,6 +122,8 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		copy(m.in[(y+1)*row+3:][:s*3], input[y*s*3:][:s*3])
 	}
 	var start time.Time
+	m.beginParallel()
+	defer m.endParallel()
 	for li, l := range m.Layers {
 		if m.Profile {
 			start = time.Now()
@@ -123,7 +133,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 			kernels.AvgPool(m.pooled, m.steps[li].src, l.InH*l.InW, l.InC)
 		default:
 			if m.steps[li].bordered {
-				m.clearFrame(l)
+				m.clearFrame(l, m.steps[li].out.Buf)
 			}
 			m.runLayer(li)
 		}
@@ -154,7 +164,7 @@ func (m *Model) bindSteps() []step {
 			st.out, st.bordered = m.borderedOut(l), true
 			st.geom, st.conv = kernels.SameGeom(l.InH, l.InW, l.Stride), m.conv
 		case Depthwise:
-			st.out = kernels.Out{Buf: m.dense, RowStride: l.OutW * l.OutC}
+			st.out = kernels.Out{Buf: centered(m.dense, l.OutH*l.OutW*l.OutC), RowStride: l.OutW * l.OutC}
 			st.geom, st.dw = kernels.SameGeom(l.InH, l.InW, l.Stride), m.dw[dwi]
 			dwi++
 		case Pointwise:
@@ -166,16 +176,21 @@ func (m *Model) bindSteps() []step {
 		case AvgPool:
 			st.out = kernels.Out{Buf: m.pooled}
 		case FullyConn:
-			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
+			st.out = kernels.Out{Buf: m.logits, RowStride: NumClasses}
 		}
 		src = st.out.Buf
 	}
 	return steps
 }
 
-// runRows computes output rows [y0, y1) of layer li (not the pool).
+// runRows computes output rows [y0, y1) of layer li (not the pool), or for a
+// column-split layer its column blocks [y0, y1).
 func (m *Model) runRows(li, y0, y1 int) {
 	st := &m.steps[li]
+	if st.cols != nil {
+		m.runColumns(li, y0, y1)
+		return
+	}
 	switch m.Layers[li].Kind {
 	case Conv3x3:
 		kernels.Conv3x3(st.out, st.src, st.conv, st.geom, y0, y1)
@@ -189,14 +204,13 @@ func (m *Model) runRows(li, y0, y1 int) {
 // borderedOut points a layer's output at the interior of the bordered buffer.
 func (m *Model) borderedOut(l Layer) kernels.Out {
 	w, c := l.OutW+2, l.OutC
-	return kernels.Out{Buf: m.bordered[:(l.OutH+2)*w*c], Off: (w + 1) * c, RowStride: w * c}
+	return kernels.Out{Buf: centered(m.bordered, (l.OutH+2)*w*c), Off: (w + 1) * c, RowStride: w * c}
 }
 
-// clearFrame zeroes the one-pixel frame of layer l's output in the bordered buffer,
-// which other layers' interiors overwrite (the interior is overwritten by l itself).
-func (m *Model) clearFrame(l Layer) {
+// clearFrame zeroes the one-pixel frame of layer l's bordered output buf, which
+// other layers' interiors overwrite (the interior is overwritten by l itself).
+func (m *Model) clearFrame(l Layer, buf []float32) {
 	w, c := l.OutW+2, l.OutC
-	buf := m.bordered[:(l.OutH+2)*w*c]
 	clear(buf[:w*c])
 	clear(buf[(l.OutH+1)*w*c:])
 	for y := 1; y <= l.OutH; y++ {

@@ -2,13 +2,37 @@ package core
 
 import (
 	"runtime"
+
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mobilenet-go/mobilenet/core/kernels"
 )
 
-// minWorkPerPart is the fewest mult-adds worth handing to another goroutine: waking
-// one and waiting for it costs a few microseconds, about what the kernels need for
-// this much work, so smaller layers (and the tails of the network) are split less.
-const minWorkPerPart = 400_000
+// A layer's output rows are cut into chunks: each goroutine first takes the chunks
+// of its own contiguous share, in order, then claims whatever chunks of the others'
+// shares are still unclaimed, from the far end. A helper that the OS or the Go
+// scheduler has not run yet therefore delays nothing: the caller just does its
+// share too. Every row is computed by the same kernel call whatever thread runs
+// it, so the logits do not depend on the split.
+const (
+	// minWorkPerChunk is the fewest mult-adds in a chunk: claiming one costs an
+	// atomic compare-and-swap, a cross-core hand-off about a microsecond, which is
+	// what the kernels need for this much work.
+	minWorkPerChunk = 100_000
+	// chunksPerThread bounds the chunks of a layer: enough to even out a helper
+	// that starts late, few enough that each chunk still streams whole rows.
+	chunksPerThread = 2
+	maxChunks       = 64
+)
+
+// helperSpin is how long an idle helper polls for the next layer before parking.
+// Within one Forward the next layer comes within microseconds, and waking a parked
+// goroutine costs 5-50 us (and the runtime queues it on the waker's P, where it
+// may sit until another P steals it), so helpers spin across a whole inference and
+// park only between inferences.
+const helperSpin = 300 * time.Microsecond
 
 // DefaultThreads is how many goroutines a new Model runs each layer on: GOMAXPROCS
 // natively, 1 under js/wasm (a wasm instance has one thread; run more models in
@@ -20,44 +44,152 @@ func DefaultThreads() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// rowTask asks a worker to compute output rows [y0, y1) of layer li of m.
-type rowTask struct {
-	m          *Model
-	li, y0, y1 int
+// chunk states, in the low bits of a chunk word whose high bits hold the layer's
+// job number, so a helper still looking at an older layer cannot claim a chunk.
+const (
+	chunkFree    = 0
+	chunkClaimed = 1
+	chunkBits    = 1
+)
+
+// paddedU64 keeps each hot atomic on its own cache line: polling one must not
+// slow writes to its neighbours (false sharing).
+type paddedU64 struct {
+	atomic.Uint64
+	_ [56]byte
 }
 
-// workerPool is a model's persistent helper goroutines. It holds no reference to
-// the Model between Forward calls (tasks carry it), so an unreachable Model can be
-// collected and its cleanup closes the pool.
+// workerPool is a model's persistent helper goroutines and the current layer's
+// job. It holds the Model only while a Forward runs (model is cleared after), so
+// an unreachable Model can be collected and its cleanup closes the pool.
 type workerPool struct {
-	tasks []chan rowTask // one unbuffered channel per helper
-	done  chan struct{}
-	once  sync.Once
+	// job is the current layer: number<<32 | layer<<16 | chunks<<8 | threads;
+	// threads 0 asks the helpers to exit.
+	job    paddedU64
+	done   paddedU64 // chunks of the current job finished
+	chunks [maxChunks]paddedU64
+	model  atomic.Pointer[Model]
+	seq    uint32 // the last job number (the caller's only)
+
+	helpers []helper
+	once    sync.Once
+	exited  sync.WaitGroup
 }
 
-func newWorkerPool(helpers int) *workerPool {
-	p := &workerPool{tasks: make([]chan rowTask, helpers), done: make(chan struct{}, helpers)}
-	for i := range p.tasks {
-		p.tasks[i] = make(chan rowTask)
-		go p.work(p.tasks[i])
+// helper is one goroutine's parking place.
+type helper struct {
+	sleeping atomic.Bool
+	wake     chan struct{} // capacity 1: the caller's signal to a parked helper
+	_        [48]byte
+}
+
+func newWorkerPool(n int) *workerPool {
+	p := &workerPool{helpers: make([]helper, n)}
+	for i := range p.helpers {
+		p.helpers[i].wake = make(chan struct{}, 1)
+		p.exited.Go(func() { p.work(i + 1) })
 	}
 	return p
 }
 
-func (p *workerPool) work(tasks chan rowTask) {
-	for t := range tasks {
-		t.m.runRows(t.li, t.y0, t.y1)
-		p.done <- struct{}{}
+// work is helper number me's loop: wait for a new job, take part in it, repeat.
+func (p *workerPool) work(me int) {
+	h := &p.helpers[me-1]
+	var seen uint64
+	for {
+		job := p.await(h, seen)
+		seen = job
+		threads := int(job & 0xff)
+		if threads == 0 {
+			return
+		}
+		if me >= threads {
+			continue
+		}
+		m := p.model.Load()
+		if m == nil {
+			continue // the Forward ended before this helper looked
+		}
+		p.runChunks(m, me, job)
 	}
 }
 
-// close ends the helper goroutines; it is safe to call more than once.
+// await returns the first job word that differs from seen: it polls for
+// helperSpin, then parks until the caller wakes it.
+func (p *workerPool) await(h *helper, seen uint64) uint64 {
+	deadline := time.Now().Add(helperSpin)
+	for i := 0; ; i++ {
+		if j := p.job.Load(); j != seen {
+			return j
+		}
+		if i%64 == 63 && time.Now().After(deadline) {
+			break
+		}
+	}
+	// Park. Either the caller sees sleeping and sends a wake-up, or this sees the
+	// new job; the CompareAndSwap decides which, so a wake-up is neither lost nor
+	// left over for the next park.
+	h.sleeping.Store(true)
+	if j := p.job.Load(); j != seen && h.sleeping.CompareAndSwap(true, false) {
+		return j
+	}
+	<-h.wake
+	return p.job.Load()
+}
+
+// post publishes a job for a layer's chunks and wakes the parked helpers that
+// take part in it.
+func (p *workerPool) post(li, chunks, threads int) uint64 {
+	p.seq++
+	job := uint64(p.seq)<<32 | uint64(li)<<16 | uint64(chunks)<<8 | uint64(threads)
+	for i := range chunks {
+		p.chunks[i].Store(uint64(p.seq)<<chunkBits | chunkFree)
+	}
+	p.done.Store(0)
+	p.publish(job, threads-1)
+	return job
+}
+
+// publish makes job the current one and wakes the first n helpers if parked.
+func (p *workerPool) publish(job uint64, n int) {
+	p.job.Store(job)
+	for i := range p.helpers[:n] {
+		if h := &p.helpers[i]; h.sleeping.Load() && h.sleeping.CompareAndSwap(true, false) {
+			h.wake <- struct{}{}
+		}
+	}
+}
+
+// runChunks does goroutine me's share of job's chunks, then claims any left in the
+// others' shares, last first.
+func (p *workerPool) runChunks(m *Model, me int, job uint64) {
+	seq, li := job>>32, int(job>>16&0xffff)
+	chunks, threads := int(job>>8&0xff), int(job&0xff)
+	rows := m.parts(li)
+	free, claimed := seq<<chunkBits|chunkFree, seq<<chunkBits|chunkClaimed
+	for c := chunks * me / threads; c < chunks*(me+1)/threads; c++ {
+		if p.chunks[c].CompareAndSwap(free, claimed) {
+			m.runRows(li, rows*c/chunks, rows*(c+1)/chunks)
+			p.done.Add(1)
+		}
+	}
+	for c := chunks - 1; c >= 0; c-- {
+		if p.chunks[c].CompareAndSwap(free, claimed) {
+			m.runRows(li, rows*c/chunks, rows*(c+1)/chunks)
+			p.done.Add(1)
+		}
+	}
+}
+
+// close ends the helper goroutines and waits for them to exit; it is safe to call
+// more than once. Only the caller of Forward (or the Model's cleanup) calls it,
+// never during a Forward.
 func (p *workerPool) close() {
 	p.once.Do(func() {
-		for _, c := range p.tasks {
-			close(c)
-		}
+		p.seq++
+		p.publish(uint64(p.seq)<<32, len(p.helpers)) // threads 0: exit
 	})
+	p.exited.Wait()
 }
 
 // SetThreads sets how many goroutines (the caller's included) each layer's rows are
@@ -90,21 +222,115 @@ func (m *Model) Close() error {
 	return nil
 }
 
-// runLayer computes layer li's rows [0, rows), split into at most m.threads
-// contiguous ranges of rows, fewer when the layer is too small to be worth it.
+// beginParallel and endParallel bracket a Forward's layers: helpers may use the
+// Model only in between.
+func (m *Model) beginParallel() {
+	if p := m.pool; p != nil {
+		p.model.Store(m)
+		// Wake parked helpers now, with a job that has no work for them, so that
+		// they are running by the time the first layer is posted.
+		p.seq++
+		p.publish(uint64(p.seq)<<32|1, len(p.helpers))
+	}
+}
+
+func (m *Model) endParallel() {
+	if m.pool != nil {
+		m.pool.model.Store(nil)
+	}
+}
+
+// runLayer computes layer li's rows [0, rows) on up to m.threads goroutines, fewer
+// when the layer is too small to be worth it.
 func (m *Model) runLayer(li int) {
 	l := &m.Layers[li]
-	rows := l.OutH
-	parts := min(m.threads, rows, max(1, int(l.MultAdds()/minWorkPerPart)))
-	if parts <= 1 || m.pool == nil {
+	rows := m.parts(li)
+	chunks := min(rows, maxChunks, chunksPerThread*m.threads, max(1, int(l.MultAdds()/minWorkPerChunk)))
+	if m.steps[li].cols != nil {
+		chunks = min(rows, max(1, int(l.MultAdds()/minWorkPerChunk))) // a chunk per block
+	}
+	threads := min(m.threads, chunks)
+	if threads <= 1 || m.pool == nil {
 		m.runRows(li, 0, rows)
 		return
 	}
-	for i := 1; i < parts; i++ {
-		m.pool.tasks[i-1] <- rowTask{m: m, li: li, y0: rows * i / parts, y1: rows * (i + 1) / parts}
+	p := m.pool
+	job := p.post(li, chunks, threads)
+	p.runChunks(m, 0, job)
+	// Wait for chunks helpers claimed, yielding now and then: a helper just
+	// woken may be queued on this goroutine's own P.
+	for i := 1; p.done.Load() != uint64(chunks); i++ {
+		if i%128 == 0 {
+			runtime.Gosched()
+		}
 	}
-	m.runRows(li, 0, rows/parts)
-	for i := 1; i < parts; i++ {
-		<-m.pool.done
+}
+
+// centered returns the n floats in the middle of buf (starting on a cache line).
+// Layers of every size then put their middle row at about the same address, so
+// with two threads each keeps writing the memory it wrote before, below or above
+// the middle, and no cache line has to move between the cores' caches.
+func centered(buf []float32, n int) []float32 {
+	off := (len(buf) - n) / 2 &^ 15
+	return buf[off : off+n : off+n]
+}
+
+// The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),
+// and every thread splitting them by rows streams the whole 4 MB weight matrix.
+// Dense-output pointwise layers (the last one and the classifier) are instead
+// split by output channels: each thread computes all pixels of its own blocks of
+// columns, reading only those weights. Each output value is still the same sum
+// in the same order, so the logits do not change.
+const (
+	columnBlocks = 4
+	columnAlign  = 64 // block edges on a multiple of every kernel's panel width
+)
+
+// colBlock is output channels [n0, n0+w.N) of a column-split layer.
+type colBlock struct {
+	n0 int
+	w  *kernels.PWWeights
+}
+
+// splitColumns packs BN-folded pointwise weights p ([K][N] kernel) as up to
+// columnBlocks blocks of columns.
+func splitColumns(p Params, k, n int, relu6 bool) []colBlock {
+	var blocks []colBlock
+	for b := range columnBlocks {
+		n0 := min(n, (n*b/columnBlocks+columnAlign/2)/columnAlign*columnAlign)
+		n1 := min(n, (n*(b+1)/columnBlocks+columnAlign/2)/columnAlign*columnAlign)
+		if b == columnBlocks-1 {
+			n1 = n
+		}
+		if n1 <= n0 {
+			continue
+		}
+		kernel := make([]float32, k*(n1-n0))
+		for i := range k {
+			copy(kernel[i*(n1-n0):][:n1-n0], p.Kernel[i*n+n0:i*n+n1])
+		}
+		blocks = append(blocks, colBlock{n0: n0, w: kernels.NewPW(kernel, p.Bias[n0:n1], k, n1-n0, relu6)})
+	}
+	return blocks
+}
+
+// parts is the number of units runRows splits layer li into: column blocks or rows.
+func (m *Model) parts(li int) int {
+	if c := m.steps[li].cols; c != nil {
+		return len(c)
+	}
+	return m.Layers[li].OutH
+}
+
+// runColumns computes column blocks [b0, b1) of column-split layer li over all its
+// pixels, each pixel a row of one (width 1) so the block's channels land at
+// their place in the full-width output rows.
+func (m *Model) runColumns(li, b0, b1 int) {
+	st, l := &m.steps[li], &m.Layers[li]
+	for _, c := range st.cols[b0:b1] {
+		out := st.out
+		out.Off += c.n0
+		out.RowStride = l.OutC
+		kernels.Pointwise(out, st.src, c.w, 1, 0, l.OutH*l.OutW)
 	}
 }
