@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mobilenet-go/mobilenet/core/kernels"
 )
 
 func randomModel(t testing.TB, alpha float64, size int) (*Model, []float32) {
@@ -161,6 +163,52 @@ func BenchmarkForward(b *testing.B) {
 					b.ReportMetric(float64(cpu.Nanoseconds())/1e6/n, "proc-cpu-ms/inference")
 				}
 			})
+		}
+	}
+}
+
+// The layers split by output-channel blocks must compute exactly what one
+// Pointwise call over the whole weight matrix computes.
+func TestColumnSplitMatchesWholeLayer(t *testing.T) {
+	for _, alpha := range []float64{0.75, 0.25} {
+		w, err := RandomWeights(alpha, 128, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, in := randomModel(t, alpha, 128)
+		m, err := NewModel(w, 128)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer m.Close()
+		if _, err := m.Forward(in); err != nil {
+			t.Fatal(err)
+		}
+		split, pi := 0, 0
+		for li, l := range m.Layers {
+			if l.Kind == AvgPool {
+				continue
+			}
+			p := w.Layers[pi]
+			pi++
+			st := &m.steps[li]
+			if st.cols == nil {
+				continue
+			}
+			split++
+			whole := kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, l.Kind == Pointwise)
+			px := l.OutH * l.OutW
+			want := make([]float32, px*l.OutC)
+			kernels.Pointwise(kernels.Out{Buf: want, RowStride: l.OutW * l.OutC}, st.src, whole, l.OutW, 0, l.OutH)
+			if got := st.out.Buf[:px*l.OutC]; !slices.Equal(got, want) {
+				t.Errorf("alpha %v %s: column blocks differ from the whole layer", alpha, l.Name)
+			}
+			if len(st.cols) < 2 {
+				t.Errorf("alpha %v %s: %d column blocks, want several", alpha, l.Name, len(st.cols))
+			}
+		}
+		if split != 2 {
+			t.Errorf("alpha %v: %d column-split layers, want 2 (last pointwise, classifier)", alpha, split)
 		}
 	}
 }
