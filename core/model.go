@@ -37,6 +37,10 @@ type Model struct {
 	threads int    // goroutines per layer, the caller's included (SetThreads)
 	pool    *workerPool
 	cleanup runtime.Cleanup // closes pool when the Model is collected
+	chooser helperChooser   // whether helpers pay off on this machine right now
+	// useHelpers says whether the current Forward splits layers; forceHelpers
+	// (tests) makes every Forward do so.
+	useHelpers, forceHelpers bool
 }
 
 // step is one layer bound to its weights and buffers, fixed at NewModel, so Forward
@@ -122,8 +126,9 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		copy(m.in[(y+1)*row+3:][:s*3], input[y*s*3:][:s*3])
 	}
 	var start time.Time
+	t0 := time.Now()
 	m.beginParallel()
-	defer m.endParallel()
+	defer m.endParallel(t0)
 	for li, l := range m.Layers {
 		if m.Profile {
 			start = time.Now()

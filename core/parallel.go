@@ -6,8 +6,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/mobilenet-go/mobilenet/core/kernels"
 )
 
 // A layer's output rows are cut into chunks: each goroutine first takes the chunks
@@ -205,6 +203,7 @@ func (m *Model) SetThreads(n int) {
 		m.pool = nil
 	}
 	m.threads = n
+	m.chooser = helperChooser{}
 	if n > 1 {
 		m.pool = newWorkerPool(n - 1)
 		m.cleanup = runtime.AddCleanup(m, (*workerPool).close, m.pool)
@@ -223,9 +222,11 @@ func (m *Model) Close() error {
 }
 
 // beginParallel and endParallel bracket a Forward's layers: helpers may use the
-// Model only in between.
+// Model only in between. beginParallel decides whether this Forward uses the
+// helpers at all (see helperChooser); endParallel records how long it took.
 func (m *Model) beginParallel() {
-	if p := m.pool; p != nil {
+	m.useHelpers = m.pool != nil && (m.forceHelpers || m.chooser.pick())
+	if p := m.pool; m.useHelpers {
 		p.model.Store(m)
 		// Wake parked helpers now, with a job that has no work for them, so that
 		// they are running by the time the first layer is posted.
@@ -234,9 +235,10 @@ func (m *Model) beginParallel() {
 	}
 }
 
-func (m *Model) endParallel() {
+func (m *Model) endParallel(start time.Time) {
 	if m.pool != nil {
 		m.pool.model.Store(nil)
+		m.chooser.record(m.useHelpers, time.Since(start))
 	}
 }
 
@@ -250,7 +252,7 @@ func (m *Model) runLayer(li int) {
 		chunks = min(rows, max(1, int(l.MultAdds()/minWorkPerChunk))) // a chunk per block
 	}
 	threads := min(m.threads, chunks)
-	if threads <= 1 || m.pool == nil {
+	if threads <= 1 || !m.useHelpers {
 		m.runRows(li, 0, rows)
 		return
 	}
@@ -263,74 +265,5 @@ func (m *Model) runLayer(li int) {
 		if i%128 == 0 {
 			runtime.Gosched()
 		}
-	}
-}
-
-// centered returns the n floats in the middle of buf (starting on a cache line).
-// Layers of every size then put their middle row at about the same address, so
-// with two threads each keeps writing the memory it wrote before, below or above
-// the middle, and no cache line has to move between the cores' caches.
-func centered(buf []float32, n int) []float32 {
-	off := (len(buf) - n) / 2 &^ 15
-	return buf[off : off+n : off+n]
-}
-
-// The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),
-// and every thread splitting them by rows streams the whole 4 MB weight matrix.
-// Dense-output pointwise layers (the last one and the classifier) are instead
-// split by output channels: each thread computes all pixels of its own blocks of
-// columns, reading only those weights. Each output value is still the same sum
-// in the same order, so the logits do not change.
-const (
-	columnBlocks = 4
-	columnAlign  = 64 // block edges on a multiple of every kernel's panel width
-)
-
-// colBlock is output channels [n0, n0+w.N) of a column-split layer.
-type colBlock struct {
-	n0 int
-	w  *kernels.PWWeights
-}
-
-// splitColumns packs BN-folded pointwise weights p ([K][N] kernel) as up to
-// columnBlocks blocks of columns.
-func splitColumns(p Params, k, n int, relu6 bool) []colBlock {
-	var blocks []colBlock
-	for b := range columnBlocks {
-		n0 := min(n, (n*b/columnBlocks+columnAlign/2)/columnAlign*columnAlign)
-		n1 := min(n, (n*(b+1)/columnBlocks+columnAlign/2)/columnAlign*columnAlign)
-		if b == columnBlocks-1 {
-			n1 = n
-		}
-		if n1 <= n0 {
-			continue
-		}
-		kernel := make([]float32, k*(n1-n0))
-		for i := range k {
-			copy(kernel[i*(n1-n0):][:n1-n0], p.Kernel[i*n+n0:i*n+n1])
-		}
-		blocks = append(blocks, colBlock{n0: n0, w: kernels.NewPW(kernel, p.Bias[n0:n1], k, n1-n0, relu6)})
-	}
-	return blocks
-}
-
-// parts is the number of units runRows splits layer li into: column blocks or rows.
-func (m *Model) parts(li int) int {
-	if c := m.steps[li].cols; c != nil {
-		return len(c)
-	}
-	return m.Layers[li].OutH
-}
-
-// runColumns computes column blocks [b0, b1) of column-split layer li over all its
-// pixels, each pixel a row of one (width 1) so the block's channels land at
-// their place in the full-width output rows.
-func (m *Model) runColumns(li, b0, b1 int) {
-	st, l := &m.steps[li], &m.Layers[li]
-	for _, c := range st.cols[b0:b1] {
-		out := st.out
-		out.Off += c.n0
-		out.RowStride = l.OutC
-		kernels.Pointwise(out, st.src, c.w, 1, 0, l.OutH*l.OutW)
 	}
 }
