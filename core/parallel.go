@@ -23,6 +23,9 @@ const (
 	// that starts late, few enough that each chunk still streams whole rows.
 	chunksPerThread = 2
 	maxChunks       = 64
+	// bigWeights is the size (floats) of a pointwise weight matrix past which a
+	// layer takes one chunk per thread: it no longer fits a core's L2 cache.
+	bigWeights = 64 << 10
 )
 
 // helperSpin is how long an idle helper polls for the next layer before parking.
@@ -247,7 +250,11 @@ func (m *Model) endParallel(start time.Time) {
 func (m *Model) runLayer(li int) {
 	l := &m.Layers[li]
 	rows := m.parts(li)
-	chunks := min(rows, maxChunks, chunksPerThread*m.threads, max(1, int(l.MultAdds()/minWorkPerChunk)))
+	perThread := chunksPerThread
+	if pw := m.steps[li].pw; pw != nil && pw.K*pw.N > bigWeights {
+		perThread = 1 // every chunk streams the whole matrix from the shared cache again
+	}
+	chunks := min(rows, maxChunks, perThread*m.threads, max(1, int(l.MultAdds()/minWorkPerChunk)))
 	if m.steps[li].cols != nil {
 		chunks = min(rows, max(1, int(l.MultAdds()/minWorkPerChunk))) // a chunk per block
 	}

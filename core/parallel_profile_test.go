@@ -8,7 +8,8 @@ import (
 )
 
 // BenchmarkLayerScaling prints each layer's best time over the runs on 1 and on 2
-// threads, and the speed-up, to see where a second thread does not help:
+// threads (helpers forced on), and the speed-up, to see where a second thread
+// does not help:
 // go test -run - -bench LayerScaling -benchtime 100x ./core/
 func BenchmarkLayerScaling(b *testing.B) {
 	for _, c := range []struct {
@@ -26,6 +27,7 @@ func layerScaling(b *testing.B, alpha float64, size int) {
 	defer m2.Close()
 	m1.SetThreads(1)
 	m2.SetThreads(2)
+	m2.forceHelpers = true
 	m := m1
 	best := [2][]time.Duration{make([]time.Duration, len(m.Layers)), make([]time.Duration, len(m.Layers))}
 	for i := range best {
@@ -36,6 +38,7 @@ func layerScaling(b *testing.B, alpha float64, size int) {
 	for b.Loop() {
 		for i, m := range []*Model{m1, m2} {
 			m.Profile = true
+			m.Forward(in) // helpers still polling: back to back, as a stream or a batch runs
 			m.Forward(in)
 			for li, d := range m.LayerTimes {
 				best[i][li] = min(best[i][li], d)
