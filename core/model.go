@@ -53,6 +53,7 @@ type step struct {
 	dw       *kernels.DWWeights
 	pw       *kernels.PWWeights
 	cols     []colBlock // instead of pw: the layer's output channels in blocks (splitColumns)
+	scratch  []float32  // dense [H][W][C] where a column-split layer with a bordered out computes
 	bordered bool       // out is the interior of m.bordered, whose frame Forward clears first
 }
 
@@ -82,10 +83,10 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			maxD = max(maxD, l.OutH*l.OutW*l.OutC)
 		case Pointwise:
 			p := w.Layers[pi]
-			if arch[li+1].Kind == AvgPool {
+			if arch[li+1].Kind == AvgPool || l.OutH*l.OutW <= columnSplitPixels {
 				cols[li] = splitColumns(p, l.InC, l.OutC, true)
 				m.pw = append(m.pw, nil)
-				m.last = make([]float32, l.OutH*l.OutW*l.OutC)
+				m.last = make([]float32, l.OutH*l.OutW*l.OutC) // the last one wins
 			} else {
 				m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
 			}
@@ -102,8 +103,20 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.dense = make([]float32, maxD)
 	m.logits = make([]float32, NumClasses)
 	m.steps = m.bindSteps()
+	// Column-split layers with a bordered output compute densely first, in m.last
+	// (free until the last layer) if it is large enough.
+	scratch := m.last
 	for li, c := range cols {
-		m.steps[li].cols = c
+		st, l := &m.steps[li], m.Layers[li]
+		st.cols = c
+		if n := l.OutH * l.OutW * l.OutC; st.bordered && n > len(scratch) {
+			scratch = make([]float32, n)
+		}
+	}
+	for li := range cols {
+		if st, l := &m.steps[li], m.Layers[li]; st.bordered {
+			st.scratch = scratch[:l.OutH*l.OutW*l.OutC]
+		}
 	}
 	m.SetThreads(0)
 	return m, nil

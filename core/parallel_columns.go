@@ -3,14 +3,15 @@ package core
 import "github.com/mobilenet-go/mobilenet/core/kernels"
 
 // The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),
-// and every thread splitting them by rows streams the whole 4 MB weight matrix.
-// Dense-output pointwise layers (the last one and the classifier) are instead
-// split by output channels: each thread computes all pixels of its own blocks of
-// columns, reading only those weights. Each output value is still the same sum
-// in the same order, so the logits do not change.
+// and every thread splitting them by rows streams the whole 2-4 MB weight matrix.
+// Pointwise layers of at most columnSplitPixels pixels, the last one and the
+// classifier are instead split by output channels: each thread computes all
+// pixels of its own blocks of columns, reading only those weights. Each output
+// value is still the same sum in the same order, so the logits do not change.
 const (
-	columnBlocks = 4
-	columnAlign  = 64 // block edges on a multiple of every kernel's panel width
+	columnBlocks      = 4
+	columnAlign       = 64 // block edges on a multiple of every kernel's panel width
+	columnSplitPixels = 64 // up to 8x8: the last block of layers at input sizes up to 256
 )
 
 // colBlock is output channels [n0, n0+w.N) of a column-split layer.
@@ -56,9 +57,27 @@ func (m *Model) runColumns(li, b0, b1 int) {
 	st, l := &m.steps[li], &m.Layers[li]
 	for _, c := range st.cols[b0:b1] {
 		out := st.out
+		if st.scratch != nil {
+			out = kernels.Out{Buf: st.scratch}
+		}
 		out.Off += c.n0
 		out.RowStride = l.OutC
 		kernels.Pointwise(out, st.src, c.w, 1, 0, l.OutH*l.OutW)
+		if st.scratch != nil {
+			m.copyColumns(st, l, c.n0, c.n0+c.w.N)
+		}
+	}
+}
+
+// copyColumns copies channels [n0, n1) of every pixel from st.scratch to st.out.
+func (m *Model) copyColumns(st *step, l *Layer, n0, n1 int) {
+	n := l.OutC
+	for y := range l.OutH {
+		row := st.out.Buf[st.out.Off+y*st.out.RowStride:]
+		for x := range l.OutW {
+			p := (y*l.OutW + x) * n
+			copy(row[x*n+n0:x*n+n1], st.scratch[p+n0:p+n1])
+		}
 	}
 }
 

@@ -170,47 +170,64 @@ func BenchmarkForward(b *testing.B) {
 }
 
 // The layers split by output-channel blocks must compute exactly what one
-// Pointwise call over the whole weight matrix computes.
+// Pointwise call over the whole weight matrix computes. The layers are replayed one
+// by one so each is checked before later layers reuse its buffers.
 func TestColumnSplitMatchesWholeLayer(t *testing.T) {
-	for _, alpha := range []float64{0.75, 0.25} {
-		w, err := RandomWeights(alpha, 128, 7)
+	for _, c := range []struct {
+		alpha           float64
+		size            int
+		split, bordered int
+	}{
+		{0.75, 128, 9, 7}, // 8x8 and 4x4 layers, the classifier
+		{0.25, 224, 3, 1}, // conv_pw_12 (bordered out), conv_pw_13, the classifier
+	} {
+		w, err := RandomWeights(c.alpha, c.size, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, in := randomModel(t, alpha, 128)
-		m, err := NewModel(w, 128)
+		_, in := randomModel(t, c.alpha, c.size)
+		m, err := NewModel(w, c.size)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer m.Close()
-		if _, err := m.Forward(in); err != nil {
+		if _, err := m.Forward(in); err != nil { // fills m.in
 			t.Fatal(err)
 		}
-		split, pi := 0, 0
+		split, bordered, pi := 0, 0, 0
 		for li, l := range m.Layers {
+			st := &m.steps[li]
 			if l.Kind == AvgPool {
+				kernels.AvgPool(m.pooled, st.src, l.InH*l.InW, l.InC)
 				continue
 			}
 			p := w.Layers[pi]
 			pi++
-			st := &m.steps[li]
+			if st.bordered {
+				m.clearFrame(l, st.out.Buf)
+			}
+			m.runRows(li, 0, m.parts(li))
 			if st.cols == nil {
 				continue
 			}
 			split++
+			if st.bordered {
+				bordered++
+			}
 			whole := kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, l.Kind == Pointwise)
-			px := l.OutH * l.OutW
-			want := make([]float32, px*l.OutC)
-			kernels.Pointwise(kernels.Out{Buf: want, RowStride: l.OutW * l.OutC}, st.src, whole, l.OutW, 0, l.OutH)
-			if got := st.out.Buf[:px*l.OutC]; !slices.Equal(got, want) {
-				t.Errorf("alpha %v %s: column blocks differ from the whole layer", alpha, l.Name)
+			out := st.out
+			out.Buf = slices.Clone(st.out.Buf)
+			kernels.Pointwise(out, st.src, whole, l.OutW, 0, l.OutH)
+			if !slices.Equal(st.out.Buf, out.Buf) {
+				t.Errorf("%.2f-%d %s: column blocks differ from the whole layer", c.alpha, c.size, l.Name)
 			}
 			if len(st.cols) < 2 {
-				t.Errorf("alpha %v %s: %d column blocks, want several", alpha, l.Name, len(st.cols))
+				t.Errorf("%.2f-%d %s: %d column blocks, want several", c.alpha, c.size, l.Name, len(st.cols))
 			}
 		}
-		if split != 2 {
-			t.Errorf("alpha %v: %d column-split layers, want 2 (last pointwise, classifier)", alpha, split)
+		if split != c.split || bordered != c.bordered {
+			t.Errorf("%.2f-%d: %d column-split layers (%d with bordered out), want %d (%d)",
+				c.alpha, c.size, split, bordered, c.split, c.bordered)
 		}
 	}
 }
