@@ -3,15 +3,16 @@ package core
 import "github.com/mobilenet-go/mobilenet/core/kernels"
 
 // The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),
-// and every thread splitting them by rows streams the whole 2-4 MB weight matrix.
+// and every thread splitting them by rows streams the whole 1-4 MB weight matrix
+// (more than a core's L2 cache).
 // Pointwise layers of at most columnSplitPixels pixels, the last one and the
 // classifier are instead split by output channels: each thread computes all
 // pixels of its own blocks of columns, reading only those weights. Each output
 // value is still the same sum in the same order, so the logits do not change.
 const (
 	columnBlocks      = 4
-	columnAlign       = 64 // block edges on a multiple of every kernel's panel width
-	columnSplitPixels = 64 // up to 8x8: the last block of layers at input sizes up to 256
+	columnAlign       = 64  // block edges on a multiple of every kernel's panel width
+	columnSplitPixels = 196 // up to 14x14: the last two blocks of layers at 224
 )
 
 // colBlock is output channels [n0, n0+w.N) of a column-split layer.

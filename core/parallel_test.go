@@ -179,7 +179,7 @@ func TestColumnSplitMatchesWholeLayer(t *testing.T) {
 		split, bordered int
 	}{
 		{0.75, 128, 9, 7}, // 8x8 and 4x4 layers, the classifier
-		{0.25, 224, 3, 1}, // conv_pw_12 (bordered out), conv_pw_13, the classifier
+		{0.25, 224, 9, 7}, // 14x14 and 7x7 layers, the classifier
 	} {
 		w, err := RandomWeights(c.alpha, c.size, 7)
 		if err != nil {
