@@ -21,6 +21,7 @@ type Model struct {
 	conv *kernels.ConvWeights
 	dw   []*kernels.DWWeights // [13]
 	pw   []*kernels.PWWeights // [13]
+	fc   *kernels.PWWeights   // nil when split (splitColumns)
 
 	in       []float32 // [Size+2][Size+2][3], zero border: the network input
 	bordered []float32 // [H+2][W+2][C], zero border: conv1 / pointwise outputs feeding a depthwise layer
@@ -83,15 +84,21 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			maxD = max(maxD, l.OutH*l.OutW*l.OutC)
 		case Pointwise:
 			p := w.Layers[pi]
-			if arch[li+1].Kind == AvgPool || l.OutH*l.OutW <= columnSplitPixels {
+			if arch[li+1].Kind == AvgPool {
+				m.last = make([]float32, l.OutH*l.OutW*l.OutC)
+			}
+			if splitColumnsHere && (arch[li+1].Kind == AvgPool || l.OutH*l.OutW <= columnSplitPixels) {
 				cols[li] = splitColumns(p, l.InC, l.OutC, true)
 				m.pw = append(m.pw, nil)
-				m.last = make([]float32, l.OutH*l.OutW*l.OutC) // the last one wins
 			} else {
 				m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
 			}
 		case FullyConn:
-			cols[li] = splitColumns(w.Layers[pi], l.InC, l.OutC, false)
+			if splitColumnsHere {
+				cols[li] = splitColumns(w.Layers[pi], l.InC, l.OutC, false)
+			} else {
+				m.fc = kernels.NewPW(w.Layers[pi].Kernel, w.Layers[pi].Bias, l.InC, l.OutC, false)
+			}
 		case AvgPool:
 			m.pooled = make([]float32, l.InC)
 			continue
@@ -194,7 +201,7 @@ func (m *Model) bindSteps() []step {
 		case AvgPool:
 			st.out = kernels.Out{Buf: m.pooled}
 		case FullyConn:
-			st.out = kernels.Out{Buf: m.logits, RowStride: NumClasses}
+			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
 		}
 		src = st.out.Buf
 	}

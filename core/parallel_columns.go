@@ -1,6 +1,10 @@
 package core
 
-import "github.com/mobilenet-go/mobilenet/core/kernels"
+import (
+	"runtime"
+
+	"github.com/mobilenet-go/mobilenet/core/kernels"
+)
 
 // The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),
 // and every thread splitting them by rows streams the whole 1-4 MB weight matrix
@@ -14,6 +18,10 @@ const (
 	columnAlign       = 64  // block edges on a multiple of every kernel's panel width
 	columnSplitPixels = 196 // up to 14x14: the last two blocks of layers at 224
 )
+
+// splitColumnsHere is false where a Model runs on one thread anyway (see
+// DefaultThreads): there the split would only add the copies out of scratch.
+var splitColumnsHere = runtime.GOOS != "js" && runtime.GOOS != "wasip1"
 
 // colBlock is output channels [n0, n0+w.N) of a column-split layer.
 type colBlock struct {
