@@ -90,11 +90,13 @@ func (m *Model) copyColumns(st *step, l *Layer, n0, n1 int) {
 	}
 }
 
-// centered returns the n floats in the middle of buf (starting on a cache line).
+// centered returns the n floats in the middle of buf, starting on a 4 KiB
+// boundary like buf itself (so reads and writes of one layer keep the relative
+// alignment they had uncentred: no new 4K-aliasing stalls).
 // Layers of every size then put their middle row at about the same address, so
 // with two threads each keeps writing the memory it wrote before, below or above
 // the middle, and no cache line has to move between the cores' caches.
 func centered(buf []float32, n int) []float32 {
-	off := (len(buf) - n) / 2 &^ 15
+	off := (len(buf) - n) / 2 &^ 1023
 	return buf[off : off+n : off+n]
 }
