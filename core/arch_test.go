@@ -21,7 +21,7 @@ func TestPaperTotals(t *testing.T) {
 		mParams      float64
 		paramDecimal int
 	}{
-		{1, 224, 569, 4.2, 1},  // Table 1/4/6
+		{1, 224, 569, 4.2, 1},    // Table 1/4/6
 		{0.75, 224, 325, 2.6, 1}, // Table 6
 		{0.5, 224, 149, 1.3, 1},
 		{0.25, 224, 41, 0.5, 1},

@@ -66,18 +66,18 @@ func readManifest(path string) ([]sample, error) {
 
 // evalResult is the JSON summary eval prints last.
 type evalResult struct {
-	N        int     `json:"n"`
-	Top1     float64 `json:"top1"`
-	Top5     float64 `json:"top5"`
-	Top1N    int     `json:"top1_count"`
-	Top5N    int     `json:"top5_count"`
-	Failed   int     `json:"failed"`
-	Alpha    float64 `json:"alpha"`
-	Size     int     `json:"size"`
-	Crop     float64 `json:"crop"`
-	Seconds  float64 `json:"seconds"`
-	Model    string  `json:"model"`
-	Backend  string  `json:"kernels"`
+	N       int     `json:"n"`
+	Top1    float64 `json:"top1"`
+	Top5    float64 `json:"top5"`
+	Top1N   int     `json:"top1_count"`
+	Top5N   int     `json:"top5_count"`
+	Failed  int     `json:"failed"`
+	Alpha   float64 `json:"alpha"`
+	Size    int     `json:"size"`
+	Crop    float64 `json:"crop"`
+	Seconds float64 `json:"seconds"`
+	Model   string  `json:"model"`
+	Kernels string  `json:"kernels"`
 }
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
@@ -118,7 +118,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		res.Backend = m.Kernels()
+		res.Kernels = m.Kernels()
 		m.SetThreads(1) // parallel over images instead
 		c := newClassifier(m, *crop)
 		wg.Add(1)

@@ -35,4 +35,3 @@ func loadTFJS(args []js.Value) (any, error) {
 	}
 	return useWeights(w)
 }
-
