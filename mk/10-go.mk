@@ -17,3 +17,10 @@ test-go-nosimd:
 test-go-wasm:
 	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(GOWASM_EXEC)" ./core/...
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(GOWASM_EXEC)" ./core/kernels/
+
+# The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without
+# GOEXPERIMENT=simd runs the reference kernels, ~20x slower).
+.PHONY: cli
+BUILD_TARGETS += cli
+cli:
+	GOEXPERIMENT=simd $(GO) build -o build/mobilenet ./cmd/mobilenet
