@@ -42,7 +42,7 @@ web/weights/$(WEB_MODEL_NAME).f16.mnw:
 
 # index.json lists the packed models present, parsing alpha and size from the names
 # (mobilenet_v1_<alpha>_<size>[.f16].mnw), so the page can offer them.
-web/weights/index.json: $(WEB_WEIGHTS)
+web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw)
 	@cd web/weights && { printf '['; sep=''; for f in mobilenet_v1_*.mnw; do \
 	  base=$${f%.mnw}; base=$${base%.f16}; set -- $$(echo "$$base" | tr '_' ' '); \
 	  f16=false; case $$f in *.f16.mnw) f16=true;; esac; \
