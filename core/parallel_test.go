@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"github.com/mobilenet-go/mobilenet/internal/cputime"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -144,7 +145,7 @@ func BenchmarkForward(b *testing.B) {
 				runtime.LockOSThread()
 				defer runtime.UnlockOSThread()
 				b.ReportAllocs()
-				c0, p0 := threadCPUTime(), processCPUTime()
+				c0, p0 := cputime.Thread(), cputime.Process()
 				for b.Loop() {
 					if _, err := m.Forward(in); err != nil {
 						b.Fatal(err)
@@ -155,13 +156,13 @@ func BenchmarkForward(b *testing.B) {
 				b.ReportMetric(float64(2*m.MultAdds())*n/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 				// On one thread, the caller's CPU time is the inference's: a timing the
 				// other processes on a shared machine do not inflate.
-				if cpu := threadCPUTime() - c0; threads == 1 && cpu > 0 {
+				if cpu := cputime.Thread() - c0; threads == 1 && cpu > 0 {
 					b.ReportMetric(float64(cpu.Nanoseconds())/1e6/n, "cpu-ms/inference")
 				}
 				// On several threads, the process's CPU time per inference is the work
 				// including hand-offs: about threads x the wall time on idle cores when
 				// the split is balanced and the overhead small.
-				if cpu := processCPUTime() - p0; threads > 1 && cpu > 0 {
+				if cpu := cputime.Process() - p0; threads > 1 && cpu > 0 {
 					b.ReportMetric(float64(cpu.Nanoseconds())/1e6/n, "proc-cpu-ms/inference")
 				}
 			})

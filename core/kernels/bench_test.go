@@ -2,6 +2,7 @@ package kernels_test
 
 import (
 	"fmt"
+	"github.com/mobilenet-go/mobilenet/internal/cputime"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -73,13 +74,13 @@ func timeLoop(b *testing.B, multAdds int64, f func()) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	b.ReportAllocs()
-	c0 := threadCPUTime()
+	c0 := cputime.Thread()
 	for b.Loop() {
 		f()
 	}
 	flops := float64(2*multAdds) * float64(b.N)
 	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-	if cpu := threadCPUTime() - c0; cpu > 0 {
+	if cpu := cputime.Thread() - c0; cpu > 0 {
 		b.ReportMetric(flops/cpu.Seconds()/1e9, "cpu-GFLOP/s")
 	}
 }

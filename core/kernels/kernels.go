@@ -1,7 +1,7 @@
 // Package kernels holds MobileNet's compute kernels: the first 3x3 stride-2 conv, the
 // 3x3 depthwise conv, the 1x1 pointwise conv (a GEMM) and the global average pool.
 //
-// Every kernel has a plain-Go reference (files *_generic.go / ref.go) that is the test
+// Every kernel has a plain-Go reference (generic.go) that is the test
 // oracle and the build used without GOEXPERIMENT=simd. Fast variants live beside them
 // behind build tags and are chosen once at start-up by the dispatch variables below.
 //
