@@ -33,6 +33,8 @@ const gobench = path.join(out, 'gobench');
 sh(go, ['build', '-o', gobench, './bench/gobench'], { GOEXPERIMENT: 'simd' });
 sh(go, ['build', '-o', path.join(out, 'bench-simd.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
 sh(go, ['build', '-o', path.join(out, 'bench.wasm'), './wasm/bench'], { GOOS: 'js', GOARCH: 'wasm' });
+// The same post-link fold as the shipped classifier (internal/wasmfold).
+log(sh(go, ['run', './cmd/wasmfold', path.join(out, 'bench-simd.wasm'), path.join(out, 'bench.wasm')]).trim());
 const goroot = sh(go, ['env', 'GOROOT']).trim();
 await copyFile(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 'wasm_exec.js'));
 const goVersion = sh(go, ['version']).trim();

@@ -1,6 +1,14 @@
 # The Go engine: unit tests natively (with and without the SIMD experiment) and
 # under js/wasm in Node, with the kernels' references as the oracle.
 GOWASM_EXEC := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)/lib/wasm/go_js_wasm_exec
+# wasmfold folds constant address offsets into the kernels' float/v128 loads after
+# linking (internal/wasmfold). Every wasm binary we ship or test goes through it;
+# mk/wasmfold-exec folds a test binary and then runs it like go_js_wasm_exec.
+WASMFOLD := build/wasmfold
+WASMFOLD_ENV := GOWASM_EXEC="$(GOWASM_EXEC)" WASMFOLD="$(abspath $(WASMFOLD))"
+WASMFOLD_EXEC := $(abspath mk/wasmfold-exec)
+$(WASMFOLD): go.mod $(wildcard internal/wasmfold/*.go cmd/wasmfold/*.go)
+	$(GO) build -o $@ ./cmd/wasmfold
 
 .PHONY: test-go test-go-nosimd test-go-wasm vet
 TEST_TARGETS += vet test-go test-go-nosimd test-go-wasm
@@ -9,14 +17,14 @@ vet:
 	GOEXPERIMENT=simd $(GO) vet ./...
 
 test-go:
-	GOEXPERIMENT=simd $(GO) test -count=1 ./core/... ./weights/... ./cmd/...
+	GOEXPERIMENT=simd $(GO) test -count=1 ./core/... ./weights/... ./cmd/... ./internal/...
 
 test-go-nosimd:
 	$(GO) test -count=1 ./core/... ./weights/...
 
-test-go-wasm:
-	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(GOWASM_EXEC)" ./core/...
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(GOWASM_EXEC)" ./core/kernels/
+test-go-wasm: $(WASMFOLD)
+	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./core/...
+	$(WASMFOLD_ENV) GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./core/kernels/
 
 # The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without
 # GOEXPERIMENT=simd runs the reference kernels, ~20x slower).
@@ -24,3 +32,9 @@ test-go-wasm:
 BUILD_TARGETS += cli
 cli:
 	GOEXPERIMENT=simd $(GO) build -o build/mobilenet ./cmd/mobilenet
+
+# A short run of the post-link fold's fuzzer (its seeds also run in test-go).
+.PHONY: test-wasmfold-fuzz
+TEST_TARGETS += test-wasmfold-fuzz
+test-wasmfold-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzFold$$' -fuzztime 10s -parallel 2 ./internal/wasmfold/

@@ -3,7 +3,9 @@
 # headless-Chromium tests of web/mobilenet.js.
 WEB_GOROOT := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)
 WEB_GO_SRC := go.mod $(shell find core weights wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
-WEB_WASM_FLAGS := -trimpath -ldflags='-s -w'
+# Linked with the function names (no -s) for wasmfold, which drops them afterwards.
+WEB_WASM_FLAGS := -trimpath -ldflags=-w
+WEB_FOLD := $(WASMFOLD) -strip-names
 WEB_MODEL_NAME := mobilenet_v1_0.75_224
 WEB_MODEL_SRC := $(if $(TFJS_MODEL_DIR),$(TFJS_MODEL_DIR),https://storage.googleapis.com/tfjs-models/tfjs/$(WEB_MODEL_NAME)/model.json)
 WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
@@ -17,17 +19,21 @@ web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 
 # The -tfjs builds add the TF.js importer (a third of the size); the module loads them
 # only for model.json models.
-web/classifier.wasm: $(WEB_GO_SRC)
+web/classifier.wasm: $(WEB_GO_SRC) $(WASMFOLD)
 	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+	$(WEB_FOLD) $@
 
-web/classifier-simd.wasm: $(WEB_GO_SRC)
+web/classifier-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
 	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+	$(WEB_FOLD) $@
 
-web/classifier-tfjs.wasm: $(WEB_GO_SRC)
+web/classifier-tfjs.wasm: $(WEB_GO_SRC) $(WASMFOLD)
 	GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+	$(WEB_FOLD) $@
 
-web/classifier-tfjs-simd.wasm: $(WEB_GO_SRC)
+web/classifier-tfjs-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
 	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
+	$(WEB_FOLD) $@
 
 web/wasm_exec.js: $(WEB_GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@ && chmod 644 $@
