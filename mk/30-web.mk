@@ -4,6 +4,8 @@
 WEB_GOROOT := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)
 WEB_GO_SRC := go.mod $(shell find core weights wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
 # Linked with the function names (no -s) for wasmfold, which drops them afterwards.
+# Each is linked to $@.linked first: go build skips relinking a target whose build
+# ID is current, and a folded, stripped file would still carry that ID.
 WEB_WASM_FLAGS := -trimpath -ldflags=-w
 WEB_FOLD := $(WASMFOLD) -strip-names
 WEB_MODEL_NAME := mobilenet_v1_0.75_224
@@ -20,20 +22,20 @@ web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 # The -tfjs builds add the TF.js importer (a third of the size); the module loads them
 # only for model.json models.
 web/classifier.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
-	$(WEB_FOLD) $@
+	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/classifier-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
-	$(WEB_FOLD) $@
+	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/classifier-tfjs.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
-	$(WEB_FOLD) $@
+	GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/classifier-tfjs-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@ ./wasm/classifier
-	$(WEB_FOLD) $@
+	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/wasm_exec.js: $(WEB_GOROOT)/lib/wasm/wasm_exec.js
 	cp $< $@ && chmod 644 $@

@@ -11,6 +11,9 @@
 // before) writes straight into its interior through an Out, so no padding pass runs.
 package kernels
 
+// The wasm pointwise tiles are generated (unrolled over K).
+//go:generate go run gen_pwtiles.go
+
 // Out says where a kernel writes pixel (y, x), channel c of its output:
 // Buf[Off + y*RowStride + x*C + c], with C the layer's output channel count.
 // A dense output has Off = 0 and RowStride = W*C; the interior of a zero-bordered

@@ -2,7 +2,10 @@
 
 package kernels
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // Pointwise on wasm: a 2 pixels x 16 output channels register tile (8 Float32x4
 // accumulators). Weights are packed once (packPWF32x4) into panels of 16 output
@@ -37,151 +40,101 @@ func packPWF32x4(w *PWWeights) {
 	w.Packed = p
 }
 
+// pwTileFunc computes one register tile: d_i[0:16] = clamp(bias + sum over k of
+// a_i[k] * panel[k][0:16], lo, hi) for the pixels a0, a1 (K floats each).
+type pwTileFunc func(d0, d1 *[pwNR]float32, a0, a1, panel []float32, bias *[pwNR]float32, lo, hi float32)
+
+// pwTileFor picks the tile unrolled for K (pwtiles_wasm.go, generated).
+func pwTileFor(K int) pwTileFunc {
+	switch {
+	case K == 8:
+		return pwTile2x4K8
+	case K == 16:
+		return pwTile2x4K16
+	case K == 24:
+		return pwTile2x4K24
+	case K == 32:
+		return pwTile2x4K32
+	case K%32 == 0:
+		return pwTile2x4By32
+	}
+	return pwTile2x4
+}
+
 // pointwiseF32x4Tile2x4 implements PointwiseGeneric:
 //
 //	for each pixel p in rows [y0, y1), each n < N:
 //		out(p, n) = act(bias[n] + sum over k < K of src[p*K+k] * W[k*N+n])
 //
-// Pixels are taken 2 at a time across row boundaries (src is dense); an odd last
-// pixel is paired with itself, which only rewrites the same values.
+// It sweeps blocks of pixels (pwBlockFloats of input, kept in cache) with every
+// 16-channel panel in turn, 2 pixels of a row per tile; odd rows' last pixels are
+// paired with each other. Jumps cost ~50 instructions on wasm (see gen_pwtiles.go),
+// so the tile loop is one jump per tile and the branches are per row.
 func pointwiseF32x4Tile2x4(out Out, src []float32, w *PWWeights, width, y0, y1 int) {
 	K, N := w.K, w.N
 	if K == 0 || y0 >= y1 || width <= 0 {
 		pointwiseEmptyK(out, w, width, y0, y1)
 		return
 	}
+	lo, hi := float32(math.Inf(-1)), float32(math.Inf(1))
+	if w.ReLU6 {
+		lo, hi = 0, 6
+	}
+	tile := pwTileFor(K)
 	np := (N + pwNR - 1) / pwNR
 	bias, panels := w.Packed[:np*pwNR], w.Packed[np*pwNR:]
 	m0, m1 := y0*width, y1*width
 	src = src[:m1*K]
 	mc := max(pwMR, pwBlockFloats/K/pwMR*pwMR)
 	var t [pwMR][pwNR]float32 // a tail panel's results land here first
+	var pendA []float32
 	for b0 := m0; b0 < m1; b0 += mc {
 		b1 := min(b0+mc, m1)
 		for j := 0; j < np; j++ {
 			panel := panels[j*K*pwNR:][:K*pwNR]
 			bj := (*[pwNR]float32)(bias[j*pwNR:])
 			nv := min(pwNR, N-j*pwNR)
-			// (y, x) of pixel p, stepped without dividing (a division per tile
-			// costs as much as several k steps when K is small).
-			y, x := b0/width, b0%width
-			for p := b0; p < b1; p += pwMR {
-				p1, y1, x1 := p+1, y, x+1
-				if x1 == width {
-					y1, x1 = y+1, 0
-				}
-				if p1 == b1 {
-					p1, y1, x1 = p, y, x
-				}
-				o0 := out.Off + y*out.RowStride + x*N + j*pwNR
-				o1 := out.Off + y1*out.RowStride + x1*N + j*pwNR
-				if y, x = y1, x1+1; x == width {
-					y, x = y+1, 0
-				}
-				if nv == pwNR {
-					pwTile2x4((*[pwNR]float32)(out.Buf[o0:]), (*[pwNR]float32)(out.Buf[o1:]),
-						src[p*K:][:K], src[p1*K:][:K], panel, bj, w.ReLU6)
+			pend := -1 // a row's odd last pixel, waiting for the next row's
+			for p := b0; p < b1; {
+				y, x := p/width, p%width
+				n := min(b1, (y+1)*width) - p // pixels left in this row
+				o := out.Off + y*out.RowStride + x*N + j*pwNR
+				a := src[p*K : (p+n)*K]
+				if nv < pwNR {
+					for i := 0; i < n; i += 2 {
+						i1 := min(i+1, n-1)
+						// Called directly, not through tile, so t stays on the stack.
+						pwTile2x4(&t[0], &t[1], a[i*K:][:K], a[i1*K:][:K], panel, bj, lo, hi)
+						copy(out.Buf[o+i*N:][:nv], t[0][:nv])
+						copy(out.Buf[o+i1*N:][:nv], t[1][:nv])
+					}
+					p += n
 					continue
 				}
-				pwTile2x4(&t[0], &t[1], src[p*K:][:K], src[p1*K:][:K], panel, bj, w.ReLU6)
-				copy(out.Buf[o0:][:nv], t[0][:nv])
-				copy(out.Buf[o1:][:nv], t[1][:nv])
+				d := out.Buf[o : o+(n-1)*N+pwNR]
+				i := 0
+				for ; i+1 < n; i += 2 {
+					tile((*[pwNR]float32)(d[i*N:]), (*[pwNR]float32)(d[(i+1)*N:]),
+						a[i*K:][:K], a[(i+1)*K:][:K], panel, bj, lo, hi)
+				}
+				if i < n { // odd rows (width 7): pair the last pixels of two rows
+					if pend < 0 {
+						pend = o + i*N
+						pendA = a[i*K:][:K]
+					} else {
+						tile((*[pwNR]float32)(out.Buf[pend:]), (*[pwNR]float32)(d[i*N:]),
+							pendA, a[i*K:][:K], panel, bj, lo, hi)
+						pend = -1
+					}
+				}
+				p += n
+			}
+			if pend >= 0 { // the block's last odd pixel, twice: both stores write the same
+				dp := (*[pwNR]float32)(out.Buf[pend:])
+				tile(dp, dp, pendA, pendA, panel, bj, lo, hi)
 			}
 		}
 	}
-}
-
-// pwTile2x4 computes d_i[0:16] = act(bias + sum over k of a_i[k] * panel[k][0:16]).
-func pwTile2x4(d0, d1 *[pwNR]float32, a0, a1, panel []float32, bias *[pwNR]float32, relu bool) {
-	c00 := archsimd.LoadFloat32x4Array((*[4]float32)(bias[0:4]))
-	c01 := archsimd.LoadFloat32x4Array((*[4]float32)(bias[4:8]))
-	c02 := archsimd.LoadFloat32x4Array((*[4]float32)(bias[8:12]))
-	c03 := archsimd.LoadFloat32x4Array((*[4]float32)(bias[12:16]))
-	c10, c11, c12, c13 := c00, c01, c02, c03
-	a1 = a1[:len(a0)]
-	wp := panel[:len(a0)*pwNR]
-	// Go's wasm backend sends every back edge through a br_table at the function's
-	// top, a merge point where V8 spills and reloads the accumulators, so the main
-	// loop does pwUnroll = 32 steps per iteration (Go does not unroll loops), and the
-	// tails 16, 8 and then 1 at a time (MobileNet's K is a multiple of 8).
-	for len(wp) >= pwUnroll*pwNR {
-		x0, x1 := (*[pwUnroll]float32)(a0), (*[pwUnroll]float32)(a1)
-		w := (*[pwUnroll * pwNR]float32)(wp)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[0:]), x0[:], x1[:], 0)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[16:]), x0[:], x1[:], 1)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[32:]), x0[:], x1[:], 2)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[48:]), x0[:], x1[:], 3)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[64:]), x0[:], x1[:], 4)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[80:]), x0[:], x1[:], 5)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[96:]), x0[:], x1[:], 6)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[112:]), x0[:], x1[:], 7)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[128:]), x0[:], x1[:], 8)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[144:]), x0[:], x1[:], 9)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[160:]), x0[:], x1[:], 10)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[176:]), x0[:], x1[:], 11)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[192:]), x0[:], x1[:], 12)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[208:]), x0[:], x1[:], 13)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[224:]), x0[:], x1[:], 14)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[240:]), x0[:], x1[:], 15)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[256:]), x0[:], x1[:], 16)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[272:]), x0[:], x1[:], 17)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[288:]), x0[:], x1[:], 18)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[304:]), x0[:], x1[:], 19)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[320:]), x0[:], x1[:], 20)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[336:]), x0[:], x1[:], 21)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[352:]), x0[:], x1[:], 22)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[368:]), x0[:], x1[:], 23)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[384:]), x0[:], x1[:], 24)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[400:]), x0[:], x1[:], 25)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[416:]), x0[:], x1[:], 26)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[432:]), x0[:], x1[:], 27)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[448:]), x0[:], x1[:], 28)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[464:]), x0[:], x1[:], 29)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[480:]), x0[:], x1[:], 30)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[496:]), x0[:], x1[:], 31)
-		a0, a1, wp = a0[pwUnroll:], a1[pwUnroll:], wp[pwUnroll*pwNR:]
-	}
-	if len(wp) >= 16*pwNR {
-		x0, x1 := (*[16]float32)(a0), (*[16]float32)(a1)
-		w := (*[16 * pwNR]float32)(wp)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[0:]), x0[:], x1[:], 0)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[16:]), x0[:], x1[:], 1)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[32:]), x0[:], x1[:], 2)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[48:]), x0[:], x1[:], 3)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[64:]), x0[:], x1[:], 4)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[80:]), x0[:], x1[:], 5)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[96:]), x0[:], x1[:], 6)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[112:]), x0[:], x1[:], 7)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[128:]), x0[:], x1[:], 8)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[144:]), x0[:], x1[:], 9)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[160:]), x0[:], x1[:], 10)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[176:]), x0[:], x1[:], 11)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[192:]), x0[:], x1[:], 12)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[208:]), x0[:], x1[:], 13)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[224:]), x0[:], x1[:], 14)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[240:]), x0[:], x1[:], 15)
-		a0, a1, wp = a0[16:], a1[16:], wp[16*pwNR:]
-	}
-	if len(wp) >= 8*pwNR {
-		x0, x1 := (*[8]float32)(a0), (*[8]float32)(a1)
-		w := (*[8 * pwNR]float32)(wp)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[0:]), x0[:], x1[:], 0)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[16:]), x0[:], x1[:], 1)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[32:]), x0[:], x1[:], 2)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[48:]), x0[:], x1[:], 3)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[64:]), x0[:], x1[:], 4)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[80:]), x0[:], x1[:], 5)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[96:]), x0[:], x1[:], 6)
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13, (*[pwNR]float32)(w[112:]), x0[:], x1[:], 7)
-		a0, a1, wp = a0[8:], a1[8:], wp[8*pwNR:]
-	}
-	for k := 0; len(wp) >= pwNR; k++ {
-		c00, c01, c02, c03, c10, c11, c12, c13 = pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13,
-			(*[pwNR]float32)(wp), a0, a1, k)
-		wp = wp[pwNR:]
-	}
-	store8F32x4((*[8]float32)(d0[0:8]), (*[8]float32)(d0[8:16]), (*[8]float32)(d1[0:8]), (*[8]float32)(d1[8:16]),
-		c00, c01, c02, c03, c10, c11, c12, c13, relu)
 }
 
 // pwStep2x4 adds one k step, x_i * w[0:16], to the 2x4 accumulator tile. The inputs
@@ -218,6 +171,20 @@ func store8F32x4(d0, d1, d2, d3 *[8]float32, v0, v1, v2, v3, v4, v5, v6, v7 arch
 	v5.StoreArray((*[4]float32)(d2[4:8]))
 	v6.StoreArray((*[4]float32)(d3[0:4]))
 	v7.StoreArray((*[4]float32)(d3[4:8]))
+}
+
+// storeClamp8F32x4 is store8F32x4 clamping to [lo, hi] without a branch (no
+// activation: lo, hi = -Inf, +Inf).
+func storeClamp8F32x4(d0, d1, d2, d3 *[8]float32, v0, v1, v2, v3, v4, v5, v6, v7 archsimd.Float32x4, lo, hi float32) {
+	l, h := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
+	v0.Max(l).Min(h).StoreArray((*[4]float32)(d0[0:4]))
+	v1.Max(l).Min(h).StoreArray((*[4]float32)(d0[4:8]))
+	v2.Max(l).Min(h).StoreArray((*[4]float32)(d1[0:4]))
+	v3.Max(l).Min(h).StoreArray((*[4]float32)(d1[4:8]))
+	v4.Max(l).Min(h).StoreArray((*[4]float32)(d2[0:4]))
+	v5.Max(l).Min(h).StoreArray((*[4]float32)(d2[4:8]))
+	v6.Max(l).Min(h).StoreArray((*[4]float32)(d3[0:4]))
+	v7.Max(l).Min(h).StoreArray((*[4]float32)(d3[4:8]))
 }
 
 // pointwiseEmptyK handles degenerate calls (K = 0: out = act(bias); no rows).

@@ -44,7 +44,7 @@ func wasmReportGFLOPs(b *testing.B, multAdds int) {
 
 func BenchmarkWasmPointwise(b *testing.B) {
 	for _, sh := range []struct{ hw, k, n int }{
-		{112, 32, 64}, {56, 128, 128}, {28, 256, 256}, {14, 512, 512}, {7, 1024, 1024}, {1, 1024, 1000},
+		{112, 32, 64}, {112, 24, 48}, {56, 64, 128}, {56, 128, 128}, {28, 256, 256}, {14, 512, 512}, {7, 1024, 1024}, {1, 1024, 1000},
 	} {
 		b.Run(fmt.Sprintf("%dx%dx%d-%d", sh.hw, sh.hw, sh.k, sh.n), func(b *testing.B) {
 			w := kernels.NewPW(wasmRand(sh.k*sh.n, 1), wasmRand(sh.n, 2), sh.k, sh.n, true)

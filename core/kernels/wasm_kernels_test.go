@@ -15,7 +15,7 @@ import (
 
 func TestWasmPointwiseUnrollAndPanelTails(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
-	for _, k := range []int{1, 7, 8, 9, 15, 16, 17, 24, 25} {
+	for _, k := range []int{1, 7, 8, 9, 15, 16, 17, 24, 25, 32, 40, 48, 64, 65, 96} {
 		for _, n := range []int{1, 4, 15, 16, 17, 32, 33, 48} {
 			for _, hw := range [][2]int{{1, 1}, {3, 3}, {2, 5}} {
 				h, wd := hw[0], hw[1]
