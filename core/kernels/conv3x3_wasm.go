@@ -45,6 +45,10 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 	sw := (g.InW + 2) * ic
 	np := (N + convNR - 1) / convNR
 	bias, panels := w.Packed[:np*convNR], w.Packed[np*convNR:]
+	if ic == 3 && s == 2 && N%convNR == 0 && g.OutW%convMR == 0 {
+		conv3x3RGBS2(out, src, panels, bias, g, y0, y1, N, sw)
+		return
+	}
 	var t [convMR][convNR]float32 // a tail panel's results land here first
 	for y := y0; y < y1; y++ {
 		rows := [3][]float32{}
@@ -96,6 +100,31 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 						copy(out.Buf[out.Off+y*out.RowStride+xi*N+j*convNR:][:nv], t[i][:nv])
 					}
 				}
+			}
+		}
+	}
+}
+
+// conv3x3RGBS2 is conv3x3F32x4Tile4x2 for MobileNet's first layer: RGB input, stride
+// 2, whole panels and rows of whole tiles, every tile straight-line code
+// (convTile4x2RGBS2, generated) with no jump inside.
+func conv3x3RGBS2(out Out, src, panels, bias []float32, g Geom, y0, y1, N, sw int) {
+	np := N / convNR
+	for y := y0; y < y1; y++ {
+		// Row windows: output x reads bordered columns 2x .. 2x+2 (3 floats each).
+		r0 := src[(2*y+g.StartY)*sw+g.StartX*3:][:6*g.OutW+3]
+		r1 := src[(2*y+g.StartY+1)*sw+g.StartX*3:][:6*g.OutW+3]
+		r2 := src[(2*y+g.StartY+2)*sw+g.StartX*3:][:6*g.OutW+3]
+		dr := out.Buf[out.Off+y*out.RowStride:][:g.OutW*N]
+		for j := 0; j < np; j++ {
+			panel := (*[27 * convNR]float32)(panels[j*27*convNR:])
+			b := (*[convNR]float32)(bias[j*convNR:])
+			d := dr[j*convNR:]
+			for x := 0; x < g.OutW; x += convMR {
+				o := 6 * x
+				convTile4x2RGBS2((*[convNR]float32)(d[x*N:]), (*[convNR]float32)(d[(x+1)*N:]),
+					(*[convNR]float32)(d[(x+2)*N:]), (*[convNR]float32)(d[(x+3)*N:]),
+					(*[27]float32)(r0[o:]), (*[27]float32)(r1[o:]), (*[27]float32)(r2[o:]), panel, b)
 			}
 		}
 	}

@@ -12,7 +12,7 @@
 package kernels
 
 // The wasm pointwise tiles are generated (unrolled over K).
-//go:generate go run gen_pwtiles.go
+//go:generate go run gen_tiles.go
 
 // Out says where a kernel writes pixel (y, x), channel c of its output:
 // Buf[Off + y*RowStride + x*C + c], with C the layer's output channel count.

@@ -44,7 +44,7 @@ func packPWF32x4(w *PWWeights) {
 // a_i[k] * panel[k][0:16], lo, hi) for the pixels a0, a1 (K floats each).
 type pwTileFunc func(d0, d1 *[pwNR]float32, a0, a1, panel []float32, bias *[pwNR]float32, lo, hi float32)
 
-// pwTileFor picks the tile unrolled for K (pwtiles_wasm.go, generated).
+// pwTileFor picks the tile unrolled for K (tiles_wasm.go, generated).
 func pwTileFor(K int) pwTileFunc {
 	switch {
 	case K == 8:
@@ -68,7 +68,7 @@ func pwTileFor(K int) pwTileFunc {
 //
 // It sweeps blocks of pixels (pwBlockFloats of input, kept in cache) with every
 // 16-channel panel in turn, 2 pixels of a row per tile; odd rows' last pixels are
-// paired with each other. Jumps cost ~50 instructions on wasm (see gen_pwtiles.go),
+// paired with each other. Jumps cost ~50 instructions on wasm (see gen_tiles.go),
 // so the tile loop is one jump per tile and the branches are per row.
 func pointwiseF32x4Tile2x4(out Out, src []float32, w *PWWeights, width, y0, y1 int) {
 	K, N := w.K, w.N
