@@ -14,6 +14,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/format"
 	"log"
@@ -64,6 +65,8 @@ func chunk(b *bytes.Buffer, n int, indent string, advance bool) {
 }
 
 func main() {
+	out := flag.String("o", "tiles_wasm.go", "output file")
+	flag.Parse()
 	var b bytes.Buffer
 	b.WriteString(header)
 	for _, k := range []int{8, 16, 24, 32} {
@@ -125,7 +128,7 @@ func convTile4x2RGBS2(d0, d1, d2, d3 *[convNR]float32, r0, r1, r2 *[27]float32, 
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile("tiles_wasm.go", src, 0o644); err != nil {
+	if err := os.WriteFile(*out, src, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
