@@ -17,8 +17,6 @@ import (
 const (
 	pwNR = 16 // output channels per panel (four Float32x4)
 	pwMR = 2  // pixels per register tile
-	// pwUnroll is the inner loop's unrolling over K.
-	pwUnroll = 32
 	// pwBlockFloats bounds the input rows one panel sweep reads (K floats per pixel),
 	// so they stay in L2 while every panel of the weights passes over them.
 	pwBlockFloats = 32 << 10

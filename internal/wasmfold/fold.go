@@ -6,8 +6,9 @@ import (
 	"fmt"
 )
 
-// maxFold bounds the constants folded: Go puts nothing in the first 4 KiB of linear
-// memory, so for any real address a, a-C is not negative and wrap(a-C)+C == a.
+// maxFold bounds the constants folded: Go keeps the first 4 KiB of linear memory as
+// a zero page, so for any address a it loads from, a-C is not negative and
+// wrap(a-C)+C == a.
 const maxFold = 4096
 
 // Stats says what Fold did.
