@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"math"
 	"simd/archsimd"
 	"unsafe"
 )
@@ -45,7 +46,7 @@ func depthwiseF32x4Pix2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int
 		return
 	}
 	sw := (g.InW + 2) * C // bordered row stride
-	zero, six := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(6)
+	zero, six := archsimd.BroadcastInt32x4(0), archsimd.BroadcastInt32x4(int32(math.Float32bits(6)))
 	pk := unsafe.Pointer(&w.Packed[:C4/4*dwBlock][0])
 	for y := y0; y < y1; y++ {
 		r0 := src[(y*s+g.StartY)*sw+g.StartX*C:]
@@ -89,8 +90,8 @@ func depthwiseF32x4Pix2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int
 				a, e = a.Add(ld4(p2, C+c).Mul(k)), e.Add(ld4(q2, C+c).Mul(k))
 				k = ld4(kp, 36)
 				a, e = a.Add(ld4(p2, 2*C+c).Mul(k)), e.Add(ld4(q2, 2*C+c).Mul(k))
-				st4(a.Max(zero).Min(six), d, c)
-				st4(e.Max(zero).Min(six), db, c)
+				st4(relu6F32x4(a, zero, six), d, c)
+				st4(relu6F32x4(e, zero, six), db, c)
 			}
 		}
 	}
@@ -104,7 +105,7 @@ func depthwiseF32x4Pix2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int
 // input columns, so each input vector is loaded once for up to 3 of them: 27 loads
 // per 144 mult-adds where the 2-pixel step needs 56.
 func dwRowS1Pix4(dst, r0, r1, r2 []float32, pk unsafe.Pointer, C, C4, outW int) int {
-	zero, six := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(6)
+	zero, six := archsimd.BroadcastInt32x4(0), archsimd.BroadcastInt32x4(int32(math.Float32bits(6)))
 	x := 0
 	for ; x+4 <= outW; x += 4 {
 		// Checked once: taps at {0..5}*C + c, stores at {0..3}*C + c, c+4 <= C4 <= C.
@@ -118,10 +119,10 @@ func dwRowS1Pix4(dst, r0, r1, r2 []float32, pk unsafe.Pointer, C, C4, outW int) 
 			a0, a1, a2, a3 := dwRow4(b, b, b, b, kp, 4, p0, C, c)
 			a0, a1, a2, a3 = dwRow4(a0, a1, a2, a3, kp, 16, p1, C, c)
 			a0, a1, a2, a3 = dwRow4(a0, a1, a2, a3, kp, 28, p2, C, c)
-			st4(a0.Max(zero).Min(six), d, c)
-			st4(a1.Max(zero).Min(six), d, C+c)
-			st4(a2.Max(zero).Min(six), d, 2*C+c)
-			st4(a3.Max(zero).Min(six), d, 3*C+c)
+			st4(relu6F32x4(a0, zero, six), d, c)
+			st4(relu6F32x4(a1, zero, six), d, C+c)
+			st4(relu6F32x4(a2, zero, six), d, 2*C+c)
+			st4(relu6F32x4(a3, zero, six), d, 3*C+c)
 		}
 	}
 	return x
@@ -143,6 +144,18 @@ func dwRow4(a0, a1, a2, a3 archsimd.Float32x4, kp unsafe.Pointer, ko int, p unsa
 	a2, a3 = a2.Add(v.Mul(k2)), a3.Add(v.Mul(k1))
 	v = ld4(p, 5*C+c)
 	return a0, a1, a2, a3.Add(v.Mul(k2))
+}
+
+// relu6F32x4 is relu6 (min(max(v, 0), 6)) lane by lane, NaN kept, on the float
+// bits as int32: from +0 up, floats order as their bits do, and every negative
+// float's bits are negative ints. Two integer min/max, a compare and a bit-select
+// for NaN: about half of what V8 emits for wasm's f32x4.max and .min, whose NaN
+// and signed-zero rules cost ~8 instructions each. zero and six are the int32 bits
+// of 0 and 6.
+func relu6F32x4(v archsimd.Float32x4, zero, six archsimd.Int32x4) archsimd.Float32x4 {
+	b := v.ToBits().BitsToInt32()
+	c := b.Max(zero).Min(six)
+	return b.BitSelect(c, v.NotEqual(v).ToInt32x4()).ToBits().BitsToFloat32()
 }
 
 // ld4 loads the 4 floats at p + 4*i bytes; st4 stores them. Callers check the range.

@@ -4,6 +4,7 @@ package kernels
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -105,5 +106,61 @@ func TestWasmConvUnrolledMatchesLoop(t *testing.T) {
 		conv3x3F32x4Tile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in3, h, wd, 3), w3, g, 0, g.OutH)
 		conv3x3F32x4Tile4x2(Out{Buf: want, RowStride: g.OutW * oc}, border(in4, h, wd, 4), w4, g, 0, g.OutH)
 		closeEnough(t, fmt.Sprintf("conv s%d", s), got, want, 1e-5)
+	}
+}
+
+// TestWasmKernelsKeepNonFinite feeds NaN and ±Inf through each wasm kernel: a NaN
+// output where the reference has one (relu6 keeps NaN), the same clamped value
+// elsewhere. The depthwise activation works on the floats' bits (relu6F32x4), so this
+// is its check that no NaN turns into a finite number.
+func TestWasmKernelsKeepNonFinite(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.Copysign(0, -1))}
+	spoil := func(in []float32) []float32 {
+		for i := range 12 {
+			in[r.IntN(len(in))] = special[i%len(special)]
+		}
+		return in
+	}
+	same := func(what string, got, want []float32) {
+		t.Helper()
+		for i := range want {
+			g, w := float64(got[i]), float64(want[i])
+			if math.IsNaN(w) != math.IsNaN(g) || (!math.IsNaN(w) && math.Abs(g-w) > 1e-4*(1+math.Abs(w))) {
+				t.Fatalf("%s: [%d] = %v, want %v", what, i, got[i], want[i])
+			}
+		}
+	}
+	for _, s := range []int{1, 2} {
+		const h, wd, c = 6, 11, 12
+		in := spoil(randSlice(r, h*wd*c, 1))
+		w := NewDW(randSlice(r, 9*c, 0.5), randSlice(r, c, 0.5), c)
+		g := SameGeom(h, wd, s)
+		want := make([]float32, g.OutH*g.OutW*c)
+		got := make([]float32, len(want))
+		Depthwise3x3Generic(Out{Buf: want, RowStride: g.OutW * c}, border(in, h, wd, c), w, g, 0, g.OutH)
+		depthwiseF32x4Pix2(Out{Buf: got, RowStride: g.OutW * c}, border(in, h, wd, c), w, g, 0, g.OutH)
+		same(fmt.Sprintf("depthwise s%d", s), got, want)
+	}
+	{
+		const h, wd, k, n = 3, 5, 32, 32
+		in := spoil(randSlice(r, h*wd*k, 1))
+		w := NewPW(randSlice(r, k*n, 0.3), randSlice(r, n, 1), k, n, true)
+		want := make([]float32, h*wd*n)
+		got := make([]float32, len(want))
+		PointwiseGeneric(Out{Buf: want, RowStride: wd * n}, in, w, wd, 0, h)
+		pointwiseF32x4Tile2x4(Out{Buf: got, RowStride: wd * n}, in, w, wd, 0, h)
+		same("pointwise", got, want)
+	}
+	{
+		const h, wd, oc = 8, 16, 16
+		in := spoil(randSlice(r, h*wd*3, 1))
+		w := NewConv(randSlice(r, 27*oc, 0.5), randSlice(r, oc, 0.5), 3, oc)
+		g := SameGeom(h, wd, 2)
+		want := make([]float32, g.OutH*g.OutW*oc)
+		got := make([]float32, len(want))
+		Conv3x3Generic(Out{Buf: want, RowStride: g.OutW * oc}, border(in, h, wd, 3), w, g, 0, g.OutH)
+		conv3x3F32x4Tile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in, h, wd, 3), w, g, 0, g.OutH)
+		same("conv", got, want)
 	}
 }
