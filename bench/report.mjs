@@ -43,14 +43,21 @@ export function latencyTable(results, configs) {
 
 // ratioTable: our Chromium wasm-simd latency divided by TF.js wasm's (< 1: ours faster).
 export function ratioTable(results, configs, ours, theirs) {
-  const med = (config, engine) => {
-    const r = results.find((x) => x.config === config && x.engine === engine && !x.error);
-    return r ? summarize(r.runsMs).median : null;
+  const find = (config, engine) => results.find((x) => x.config === config && x.engine === engine && !x.error);
+  const ratio = (a, b) => {
+    // Rounds measured back to back: the median of their ratios. Else pooled medians.
+    if (a.rounds?.length && a.rounds.length === b.rounds?.length) {
+      const rs = a.rounds.map((ra, i) => summarize(ra).median / summarize(b.rounds[i]).median).sort((x, y) => x - y);
+      const mid = rs.length >> 1;
+      const m = rs.length % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2;
+      return rs.length > 1 ? `${f(m, 2)} [${f(rs[0], 2)}–${f(rs[rs.length - 1], 2)}]` : f(m, 2);
+    }
+    return f(summarize(a.runsMs).median / summarize(b.runsMs).median, 2);
   };
   return table(['model', ...theirs.map((t) => `ours ÷ ${t}`)],
     configs.map((c) => [c.name, ...theirs.map((t) => {
-      const a = med(c.name, ours), b = med(c.name, t);
-      return a && b ? f(a / b, 2) : 'n/a';
+      const a = find(c.name, ours), b = find(c.name, t);
+      return a && b ? ratio(a, b) : 'n/a';
     })]));
 }
 

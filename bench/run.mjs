@@ -22,7 +22,7 @@ const TOLERANCE = 1e-3;
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2000); // V8 tiers wasm up in the background
 // In Chromium, ours and TF.js take turns this many times per model, so a slow spell of
 // this shared machine (it comes and goes for minutes) hits both engines alike.
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 process.env.BENCH_WARMUP_MS = String(WARMUP_MS);
 const env = { ...process.env, GOTOOLCHAIN: process.env.GOTOOLCHAIN ?? 'go1.27.3' };
 const go = process.env.GO ?? 'go';
@@ -66,9 +66,10 @@ async function record(config, engine, threads, fn) {
     const maxDiff = r.maxDiff ?? maxAbsDiff(r.logits, reference[config]);
     if (prev) {
       prev.runsMs.push(...r.runsMs);
+      prev.rounds.push(r.runsMs);
       prev.maxDiff = Math.max(prev.maxDiff, maxDiff);
     } else {
-      results.push({ config, engine, threads, runsMs: [...r.runsMs], maxDiff });
+      results.push({ config, engine, threads, runsMs: [...r.runsMs], rounds: [r.runsMs], maxDiff });
     }
   } catch (err) {
     log(`  failed: ${err.message}`);
@@ -174,14 +175,15 @@ include reading the logits back. GFLOP/s = 2 x mult-adds / median latency. Rando
 core.RandomWeights (seed 1) in every engine (TF.js builds the same network from the same values with
 tf.fused.conv2d / depthwiseConv2d + relu6, 'same' padding); "max |Δlogit| vs Go" checks each engine's
 output on the same input against our native engine (tolerance ${TOLERANCE}). In Chromium, ours and TF.js
-(1 and ${cores} threads) take turns ${ROUNDS} times per model and each row pools its rounds' runs, so slow
-spells of the shared machine fall on every engine.
+(1 and ${cores} threads) take turns ${ROUNDS} times per model: each latency row pools its rounds' runs, and
+the ratios below are the median over rounds of ours ÷ TF.js measured seconds apart, so the slow spells
+of this shared machine (minutes long) cancel out.
 
 ## Latency
 
 ${latencyTable(results, configs)}
 
-## Ours (wasm-simd in a Chromium Worker) ÷ TF.js wasm in the same Chromium (< 1: ours faster)
+## Ours (wasm-simd in a Chromium Worker) ÷ TF.js wasm in the same Chromium (< 1: ours faster; median over rounds, [min–max])
 
 ${ratioTable(ratioResults, configs, oursChromium, [...new Set(ratioCols)])}
 
