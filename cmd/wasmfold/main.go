@@ -1,5 +1,6 @@
 // Command wasmfold folds constant address offsets into the float and v128 loads of
-// a Go-built wasm binary's kernels (see internal/wasmfold), in place:
+// a Go-built wasm binary, in the functions of our engine (core and core/kernels by
+// default; see internal/wasmfold), in place:
 //
 //	wasmfold [-funcs PREFIX] [-strip-names] FILE.wasm...
 //

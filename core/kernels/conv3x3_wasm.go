@@ -94,7 +94,7 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 							(*[convNR]float32)(wp[k*convNR:]), a0[k], a1[k], a2[k], a3[k])
 					}
 				}
-				store8F32x4(d[0], d[1], d[2], d[3], c00, c01, c10, c11, c20, c21, c30, c31, true)
+				storeClamp8F32x4(d[0], d[1], d[2], d[3], c00, c01, c10, c11, c20, c21, c30, c31, 0, 6)
 				if nv < convNR {
 					for i, xi := range xs {
 						copy(out.Buf[out.Off+y*out.RowStride+xi*N+j*convNR:][:nv], t[i][:nv])

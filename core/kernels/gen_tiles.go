@@ -120,7 +120,7 @@ func convTile4x2RGBS2(d0, d1, d2, d3 *[convNR]float32, r0, r1, r2 *[27]float32, 
 				(ky*9+k)*8, ky, k, ky, 6+k, ky, 12+k, ky, 18+k)
 		}
 	}
-	b.WriteString(`	store8F32x4(d0, d1, d2, d3, c00, c01, c10, c11, c20, c21, c30, c31, true)
+	b.WriteString(`	storeClamp8F32x4(d0, d1, d2, d3, c00, c01, c10, c11, c20, c21, c30, c31, 0, 6)
 }
 `)
 

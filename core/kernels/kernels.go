@@ -11,7 +11,7 @@
 // before) writes straight into its interior through an Out, so no padding pass runs.
 package kernels
 
-// The wasm pointwise tiles are generated (unrolled over K).
+// The wasm register tiles unrolled over K (pointwise, RGB first conv) are generated.
 //go:generate go run gen_tiles.go
 
 // Out says where a kernel writes pixel (y, x), channel c of its output:

@@ -151,28 +151,9 @@ func pwStep2x4(c00, c01, c02, c03, c10, c11, c12, c13 archsimd.Float32x4, w *[pw
 	return c00, c01, c02, c03, c10, c11, c12, c13
 }
 
-// store8F32x4 stores 8 accumulators, two per destination (v0 v1 to d0, v2 v3 to d1,
-// ...), clamped to [0, 6] if relu.
-func store8F32x4(d0, d1, d2, d3 *[8]float32, v0, v1, v2, v3, v4, v5, v6, v7 archsimd.Float32x4, relu bool) {
-	if relu {
-		zero, six := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(6)
-		v0, v1 = v0.Max(zero).Min(six), v1.Max(zero).Min(six)
-		v2, v3 = v2.Max(zero).Min(six), v3.Max(zero).Min(six)
-		v4, v5 = v4.Max(zero).Min(six), v5.Max(zero).Min(six)
-		v6, v7 = v6.Max(zero).Min(six), v7.Max(zero).Min(six)
-	}
-	v0.StoreArray((*[4]float32)(d0[0:4]))
-	v1.StoreArray((*[4]float32)(d0[4:8]))
-	v2.StoreArray((*[4]float32)(d1[0:4]))
-	v3.StoreArray((*[4]float32)(d1[4:8]))
-	v4.StoreArray((*[4]float32)(d2[0:4]))
-	v5.StoreArray((*[4]float32)(d2[4:8]))
-	v6.StoreArray((*[4]float32)(d3[0:4]))
-	v7.StoreArray((*[4]float32)(d3[4:8]))
-}
-
-// storeClamp8F32x4 is store8F32x4 clamping to [lo, hi] without a branch (no
-// activation: lo, hi = -Inf, +Inf).
+// storeClamp8F32x4 stores 8 accumulators, two per destination (v0 v1 to d0, v2 v3
+// to d1, ...), clamped to [lo, hi] without a branch (relu6: 0, 6; no activation:
+// -Inf, +Inf).
 func storeClamp8F32x4(d0, d1, d2, d3 *[8]float32, v0, v1, v2, v3, v4, v5, v6, v7 archsimd.Float32x4, lo, hi float32) {
 	l, h := archsimd.BroadcastFloat32x4(lo), archsimd.BroadcastFloat32x4(hi)
 	v0.Max(l).Min(h).StoreArray((*[4]float32)(d0[0:4]))

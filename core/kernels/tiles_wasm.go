@@ -327,5 +327,5 @@ func convTile4x2RGBS2(d0, d1, d2, d3 *[convNR]float32, r0, r1, r2 *[27]float32, 
 	c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(panel[192:]), r2[6], r2[12], r2[18], r2[24])
 	c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(panel[200:]), r2[7], r2[13], r2[19], r2[25])
 	c00, c01, c10, c11, c20, c21, c30, c31 = convStep4x2(c00, c01, c10, c11, c20, c21, c30, c31, (*[convNR]float32)(panel[208:]), r2[8], r2[14], r2[20], r2[26])
-	store8F32x4(d0, d1, d2, d3, c00, c01, c10, c11, c20, c21, c30, c31, true)
+	storeClamp8F32x4(d0, d1, d2, d3, c00, c01, c10, c11, c20, c21, c30, c31, 0, 6)
 }
