@@ -56,7 +56,8 @@ const results = [];
 const oursChromium = 'ours wasm-simd, Chromium Worker';
 const profiles = [];
 // record runs one measurement, keeping a failure as a row instead of stopping the bench.
-// Measuring the same (config, engine, threads) again adds to its runs.
+// Measuring the same (config, engine, threads) again adds a round; a row's runsMs pools
+// its rounds (set once all are in, see pooled below).
 async function record(config, engine, threads, fn) {
   log(`${config} ${engine} x${threads}`);
   const prev = results.find((r) => r.config === config && r.engine === engine && r.threads === threads);
@@ -65,11 +66,10 @@ async function record(config, engine, threads, fn) {
     const r = await fn();
     const maxDiff = r.maxDiff ?? maxAbsDiff(r.logits, reference[config]);
     if (prev) {
-      prev.runsMs.push(...r.runsMs);
       prev.rounds.push(r.runsMs);
       prev.maxDiff = Math.max(prev.maxDiff, maxDiff);
     } else {
-      results.push({ config, engine, threads, runsMs: [...r.runsMs], rounds: [r.runsMs], maxDiff });
+      results.push({ config, engine, threads, rounds: [r.runsMs], maxDiff });
     }
   } catch (err) {
     log(`  failed: ${err.message}`);
@@ -159,6 +159,7 @@ try {
   await server.close();
 }
 
+for (const r of results) if (r.rounds) r.runsMs = r.rounds.flat(); // pooled
 const cpu = (await readFile('/proc/cpuinfo', 'utf8').catch(() => '')).match(/model name\s*:\s*(.*)/)?.[1] ?? os.cpus()[0]?.model;
 const tfjsChromium = [...new Set(results.filter((r) => r.engine.startsWith('TF.js wasm') && r.engine.endsWith('Chromium')).map((r) => r.engine))];
 const ratioCols = results.filter((r) => tfjsChromium.includes(r.engine)).map((r) => `${r.engine} x${r.threads}`);
