@@ -10,13 +10,15 @@ import (
 	"image/png"
 	"io"
 
+	"github.com/mobilenet-go/mobilenet/internal/limits"
 	"golang.org/x/image/webp"
 )
 
 // MaxPixels is the largest image (width*height) DecodeImage accepts. The header is
 // checked before any pixel buffer is allocated, so a small file claiming a huge
-// size (a decompression bomb) costs nothing. 40 megapixels decode to ~160 MB.
-const MaxPixels = 40_000_000
+// size (a decompression bomb) costs nothing. 40 megapixels decode to ~160 MB. Raw
+// RGBA frames are held to the same bound (see internal/limits, shared with JS).
+const MaxPixels = limits.MaxPixels
 
 // ErrUnsupportedFormat is returned for data that is not JPEG, PNG, GIF or WebP.
 var ErrUnsupportedFormat = errors.New("mobilenet: unsupported image format (not JPEG, PNG, GIF or WebP)")
