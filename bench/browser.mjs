@@ -1,31 +1,13 @@
-// Runs benchmark pages in headless Chromium (playwright-core, the system browser).
-import { chromium } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+// Runs benchmark pages in headless Chromium, started by the tests' one launcher.
+import { launchChromium } from '../tests/support/browsers.mjs';
 
 export async function withChromium(fn) {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'mobilenet-bench-chromium-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
-    const version = ctx.browser()?.version() ?? (await versionOf(ctx));
-    return await fn({ ctx, version, open: (url) => openPage(ctx, url) });
+    return await fn({ ctx: browser.context, version: browser.version, open: (url) => openPage(browser.context, url) });
   } finally {
-    await ctx.close();
-    await rm(profile, { recursive: true, force: true });
+    await browser.close();
   }
-}
-
-async function versionOf(ctx) {
-  const p = await ctx.newPage();
-  const ua = await p.evaluate(() => navigator.userAgent);
-  await p.close();
-  return ua.match(/Chrome\/([\d.]+)/)?.[1] ?? ua;
 }
 
 // openPage loads url and forwards the page's errors to the console.

@@ -2,12 +2,11 @@
 // main thread stays responsive while the worker computes, every input type agrees,
 // the Cache API serves a second load, dispose() frees the worker, errors say why.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../support/browsers.mjs';
 import { startServer } from './embed-server.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,25 +19,16 @@ const rows = readFileSync(join(samples, 'manifest.csv'), 'utf8').trim().split('\
 const tench = rows.find((r) => r.index === 0);
 const MODEL = '/weights/mobilenet_v1_0.75_224.mnw';
 
-let server, context, profile;
+let server, browser, context;
 
 before(async () => {
   server = await startServer({ web: join(repo, 'web'), samples });
-  profile = mkdtempSync(join(tmpdir(), 'embed-test-profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows'],
-    viewport: { width: 800, height: 600 },
-  });
+  browser = await launchChromium({ viewport: { width: 800, height: 600 } });
+  context = browser.context;
 });
 
 after(async () => {
-  await context?.close().catch(() => {});
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   await server?.close();
 });
 

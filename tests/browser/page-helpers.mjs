@@ -6,19 +6,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, SOFTWARE_WEBGL_ARGS } from '../support/browsers.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHARED = process.env.SHARED || path.resolve(ROOT, '../shared');
 export const SAMPLES = path.join(SHARED, 'imagenet-samples');
 export const ARTIFACTS = path.join(ROOT, 'artifacts');
-
-const BASE_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  // WebGL through SwiftShader for the ebiten overlay (no GPU here).
-  '--enable-unsafe-swiftshader', '--use-angle=swiftshader',
-  // Keep timers and rAF running although no window is ever focused.
-  '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
 
 /**
  * Builds serve.go (the same file `go run serve.go` runs) and starts it on a free port;
@@ -56,22 +49,9 @@ export async function startServer() {
   };
 }
 
-/** A persistent context with a fresh profile; extraArgs add Chromium flags. */
+/** A persistent Chromium context with a fresh profile and software WebGL; extraArgs add flags. */
 export async function launch(extraArgs = []) {
-  const profile = await mkdtemp(path.join(tmpdir(), 'page-test-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [...BASE_ARGS, ...extraArgs],
-    viewport: { width: 1200, height: 900 },
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close().catch(() => {});
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
+  return launchChromium({ args: [...SOFTWARE_WEBGL_ARGS, ...extraArgs] });
 }
 
 /** The manifest rows of the shared samples: {file, index, wnid, name}. */
