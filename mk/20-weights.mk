@@ -1,6 +1,7 @@
 # weights/: the TF.js layers importer and the .mnw packed format. Its unit tests run in
 # test-go / test-go-nosimd (mk/10-go.mk); here: the same package under js/wasm in Node
-# (file loading, .mnw round trips, the real model) and a short run of both fuzzers.
+# (file loading, .mnw round trips, the real model) and a short run of the fuzzers
+# (the .mnw decoder, the TF.js importer, the shard path rule).
 .PHONY: test-weights-wasm test-weights-fuzz
 TEST_TARGETS += test-weights-wasm test-weights-fuzz
 
@@ -15,3 +16,4 @@ WEIGHTS_FUZZTIME ?= 10s
 test-weights-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodePacked$$' -fuzztime $(WEIGHTS_FUZZTIME) -fuzzminimizetime 2s -parallel 2 ./weights/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseTFJS$$' -fuzztime $(WEIGHTS_FUZZTIME) -fuzzminimizetime 2s -parallel 2 ./weights/
+	$(GO) test -run '^$$' -fuzz '^FuzzShardPath$$' -fuzztime 5s -parallel 2 ./weights/

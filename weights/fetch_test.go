@@ -3,10 +3,13 @@
 package weights
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/mobilenet-go/mobilenet/internal/limits"
 )
 
 func TestLoadURL(t *testing.T) {
@@ -25,8 +28,11 @@ func TestLoadURL(t *testing.T) {
 			http.Redirect(w, r, "/m/model.json", http.StatusFound)
 			return
 		}
-		if r.URL.Path == "/huge" {
-			w.Write(make([]byte, 5000))
+		if r.URL.Path == "/huge" { // no Content-Length: refused while streaming
+			w.Write([]byte("{"))
+			for range limits.MaxModelJSONBytes / 4096 {
+				w.Write(make([]byte, 4096))
+			}
 			return
 		}
 		data, ok := files[r.URL.Path]
@@ -61,10 +67,7 @@ func TestLoadURL(t *testing.T) {
 		!strings.Contains(err.Error(), srv.URL+"/nothing.mnw") {
 		t.Errorf("404: %v", err)
 	}
-	old := MaxFileBytes
-	MaxFileBytes = 4096
-	defer func() { MaxFileBytes = old }()
-	if _, err := Load(srv.URL + "/huge"); err == nil || !strings.Contains(err.Error(), "4096-byte limit") {
+	if _, err := Load(srv.URL + "/huge"); !errors.Is(err, errTooBig) || !strings.Contains(err.Error(), "model.json may be") {
 		t.Errorf("size limit: %v", err)
 	}
 	if _, err := Load("http://"); err == nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,17 +12,13 @@ import (
 	"github.com/mobilenet-go/mobilenet/core"
 )
 
-// MaxFileBytes bounds every file Load reads (a .mnw, a model.json or one shard), so a
-// hostile server or a wrong path cannot exhaust memory. MobileNet v1 at alpha 1 is
-// about 17 MB as float32.
-var MaxFileBytes int64 = 64 << 20
-
-// maxShardPaths bounds the number of shard files a manifest may name.
-const maxShardPaths = 4096
-
 // Load reads MobileNet v1 weights from src: a .mnw file, a TF.js layers model
 // directory, a model.json path, or an http(s) URL of a .mnw or a model.json (a URL
 // ending in "/" means its model.json). The format is detected from the content.
+//
+// src itself is trusted (the caller chose it); what it contains is not: shard paths
+// stay inside model.json's folder (and origin), and every file is bounded by the size
+// its format implies (internal/limits).
 func Load(src string) (*core.Weights, error) {
 	var w *core.Weights
 	var err error
@@ -38,9 +33,12 @@ func Load(src string) (*core.Weights, error) {
 	return w, nil
 }
 
+// shardReader returns a weight shard by its manifest path, reading at most maxBytes.
+type shardReader func(name string, maxBytes int) ([]byte, error)
+
 // decode picks the format of a loaded file: .mnw by magic or name, else model.json
-// whose shards readFile resolves.
-func decode(name string, data []byte, readFile func(string) ([]byte, error)) (*core.Weights, error) {
+// whose shards readShard resolves.
+func decode(name string, data []byte, readShard shardReader) (*core.Weights, error) {
 	if IsPacked(data) || strings.HasSuffix(name, ".mnw") {
 		w, err := DecodePacked(data)
 		if err != nil {
@@ -51,7 +49,7 @@ func decode(name string, data []byte, readFile func(string) ([]byte, error)) (*c
 	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("neither a .mnw file (no MNW magic) nor a TF.js model.json")
 	}
-	return parseTFJS(data, readFile)
+	return parseTFJS(data, readShard)
 }
 
 func loadPath(src string) (*core.Weights, error) {
@@ -67,18 +65,40 @@ func loadPath(src string) (*core.Weights, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Dir(file)
-	return decode(file, data, func(name string) ([]byte, error) {
-		p := filepath.FromSlash(name)
-		if !filepath.IsLocal(p) {
-			return nil, errors.New("shard path leaves the model directory")
+	if IsPacked(data) || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		return decode(file, data, nil)
+	}
+	// os.Root confines every shard to model.json's directory, symlinks included:
+	// a link inside the folder that points out of it is refused too.
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return decode(file, data, func(name string, maxBytes int) ([]byte, error) {
+		rel, err := checkShardPath(name)
+		if err != nil {
+			return nil, err
 		}
-		return readLocal(filepath.Join(dir, p))
+		p := filepath.FromSlash(rel)
+		full := filepath.Join(root.Name(), p)
+		fi, err := root.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.Mode().IsRegular() { // a FIFO would block, a device never end
+			return nil, fmt.Errorf("%s is not a regular file", full)
+		}
+		f, err := root.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return readShard(f, fi.Size(), maxBytes, full)
 	})
 }
 
-// readLocal reads a file of at most MaxFileBytes, sized up front so the bytes are
-// read once into one buffer.
+// readLocal reads a .mnw or model.json file, bounded by its format.
 func readLocal(name string) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -92,23 +112,11 @@ func readLocal(name string) ([]byte, error) {
 	if fi.IsDir() {
 		return nil, fmt.Errorf("%s is a directory", name)
 	}
-	return readLimited(f, fi.Size(), name)
-}
-
-// readLimited reads all of r, failing once it passes MaxFileBytes; sizeHint (the file
-// size or Content-Length, -1 if unknown) preallocates the buffer.
-func readLimited(r io.Reader, sizeHint int64, what string) ([]byte, error) {
-	if sizeHint > MaxFileBytes {
-		return nil, fmt.Errorf("%s is %d bytes, larger than the %d-byte limit", what, sizeHint, MaxFileBytes)
+	size := fi.Size()
+	if !fi.Mode().IsRegular() {
+		size = -1 // a pipe or device: bounded by the format all the same
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, max(sizeHint, 0)+bytes.MinRead))
-	if _, err := buf.ReadFrom(io.LimitReader(r, MaxFileBytes+1)); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", what, err)
-	}
-	if int64(buf.Len()) > MaxFileBytes {
-		return nil, fmt.Errorf("%s is larger than the %d-byte limit", what, MaxFileBytes)
-	}
-	return buf.Bytes(), nil
+	return readModelFile(f, size, name)
 }
 
 func loadURL(src string) (*core.Weights, error) {
@@ -122,20 +130,15 @@ func loadURL(src string) (*core.Weights, error) {
 	if strings.HasSuffix(u.Path, "/") {
 		u = u.JoinPath("model.json")
 	}
-	data, base, err := fetchURL(u)
+	data, base, err := fetchModelFile(u)
 	if err != nil {
 		return nil, err
 	}
-	return decode(base.Path, data, func(name string) ([]byte, error) {
-		ref, err := url.Parse(name)
+	return decode(base.Path, data, func(name string, maxBytes int) ([]byte, error) {
+		abs, err := shardURL(base, name) // relative to model.json, after redirects
 		if err != nil {
 			return nil, err
 		}
-		abs := base.ResolveReference(ref) // relative to model.json, after redirects
-		if abs.Scheme != "http" && abs.Scheme != "https" {
-			return nil, fmt.Errorf("shard URL %s is not http(s)", abs)
-		}
-		data, _, err := fetchURL(abs)
-		return data, err
+		return fetchShard(abs, base, maxBytes)
 	})
 }

@@ -1,10 +1,14 @@
 package weights
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mobilenet-go/mobilenet/internal/limits"
 )
 
 // writeDir writes a synthetic model to a temporary directory.
@@ -64,7 +68,7 @@ func TestLoadLocalErrors(t *testing.T) {
 	// A manifest naming a shard outside the model directory is refused.
 	s.manifest[0]["paths"] = []any{"../escape"}
 	dir2 := writeDir(t, s)
-	if _, err := Load(dir2); err == nil || !strings.Contains(err.Error(), "leaves the model directory") {
+	if _, err := Load(dir2); err == nil || !strings.Contains(err.Error(), "leaves the model's folder") {
 		t.Errorf("path traversal: %v", err)
 	}
 	bad := filepath.Join(dir, "bad.mnw")
@@ -72,10 +76,9 @@ func TestLoadLocalErrors(t *testing.T) {
 	if _, err := Load(bad); err == nil || !strings.Contains(err.Error(), "truncated") || !strings.Contains(err.Error(), "bad.mnw") {
 		t.Errorf("truncated .mnw: %v", err)
 	}
-	old := MaxFileBytes
-	MaxFileBytes = 1000
-	defer func() { MaxFileBytes = old }()
-	if _, err := Load(filepath.Join(dir, "model.json")); err == nil || !strings.Contains(err.Error(), "limit") {
+	big := filepath.Join(dir, "big.json")
+	os.WriteFile(big, append([]byte("{"), bytes.Repeat([]byte(" "), limits.MaxModelJSONBytes)...), 0o644)
+	if _, err := Load(big); !errors.Is(err, errTooBig) || !strings.Contains(err.Error(), "model.json may be") {
 		t.Errorf("size limit: %v", err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/limits"
 )
 
 // The parts of a TF.js layers model.json this importer reads.
@@ -41,17 +42,28 @@ const maxTensorFloats = 1 << 26
 
 // ParseTFJS imports a TF.js layers-format Keras MobileNet v1: modelJSON is model.json,
 // readFile returns a weight shard by its manifest path (the browser worker fetches
-// them). Alpha is inferred from conv1's width and every tensor is checked against
+// them). Shard paths must stay inside model.json's folder (ShardPathRule) and the
+// manifest's sizes within internal/limits, checked before readFile is called. Alpha is inferred from conv1's width and every tensor is checked against
 // core.Architecture; BatchNorm is folded into the kernels (eps core.BNEpsilon).
 func ParseTFJS(modelJSON []byte, readFile func(name string) ([]byte, error)) (*core.Weights, error) {
-	w, err := parseTFJS(modelJSON, readFile)
+	var read shardReader
+	if readFile != nil {
+		read = func(name string, maxBytes int) ([]byte, error) {
+			data, err := readFile(name)
+			if err == nil && len(data) > maxBytes {
+				return nil, tooBig("holds %d bytes, more than the %d bytes its manifest group has left (corrupt or mismatched model.json)", len(data), maxBytes)
+			}
+			return data, err
+		}
+	}
+	w, err := parseTFJS(modelJSON, read)
 	if err != nil {
 		return nil, fmt.Errorf("weights: TF.js model: %w", err)
 	}
 	return w, nil
 }
 
-func parseTFJS(modelJSON []byte, readFile func(name string) ([]byte, error)) (*core.Weights, error) {
+func parseTFJS(modelJSON []byte, readFile shardReader) (*core.Weights, error) {
 	if readFile == nil {
 		return nil, errors.New("no readFile function for the weight shards")
 	}
@@ -121,10 +133,21 @@ func parseTFJS(modelJSON []byte, readFile func(name string) ([]byte, error)) (*c
 func indexManifest(groups []manifestGroup) (map[string]tensorRef, []int, error) {
 	refs := make(map[string]tensorRef)
 	groupBytes := make([]int, len(groups))
-	paths := 0
+	paths := make(map[string]bool)
+	total := 0
 	for gi, g := range groups {
-		if paths += len(g.Paths); paths > maxShardPaths {
-			return nil, nil, fmt.Errorf("weightsManifest names more than %d shard files", maxShardPaths)
+		if len(paths)+len(g.Paths) > limits.MaxShards {
+			return nil, nil, tooBig("weightsManifest names more than %d shard files", limits.MaxShards)
+		}
+		for _, p := range g.Paths {
+			rel, err := checkShardPath(p)
+			if err != nil {
+				return nil, nil, err
+			}
+			if paths[rel] {
+				return nil, nil, fmt.Errorf("shard %q is listed twice in weightsManifest", p)
+			}
+			paths[rel] = true
 		}
 		off := 0
 		for _, e := range g.Weights {
@@ -157,6 +180,9 @@ func indexManifest(groups []manifestGroup) (map[string]tensorRef, []int, error) 
 			return nil, nil, fmt.Errorf("weightsManifest group %d has weights but no shard paths", gi+1)
 		}
 		groupBytes[gi] = off
+		if total += off; total > limits.MaxWeightsBytes {
+			return nil, nil, tooBig("weightsManifest declares more than %d bytes of weights", limits.MaxWeightsBytes)
+		}
 	}
 	return refs, groupBytes, nil
 }
@@ -226,16 +252,16 @@ func equalShape(a, b []int) bool {
 // readGroups reads each group's shards (concatenated in order, exactly the manifest's
 // byte count) and decodes its tensors, keeping only one group's bytes at a time.
 func readGroups(groups []manifestGroup, groupBytes []int, refs map[string]tensorRef,
-	readFile func(string) ([]byte, error)) (map[string][]float32, error) {
+	readFile shardReader) (map[string][]float32, error) {
 	values := make(map[string][]float32, len(refs))
 	for gi, g := range groups {
 		var buf []byte
 		for pi, p := range g.Paths {
-			data, err := readFile(p)
+			data, err := readFile(p, groupBytes[gi]-len(buf))
 			if err != nil {
 				return nil, fmt.Errorf("shard %q: %w", p, err)
 			}
-			if len(buf)+len(data) > groupBytes[gi] {
+			if len(buf)+len(data) > groupBytes[gi] { // a readFile that ignored its bound
 				return nil, fmt.Errorf("shard %q: group %d's shards hold more than the manifest's %d bytes (corrupt or mismatched model.json)",
 					p, gi+1, groupBytes[gi])
 			}

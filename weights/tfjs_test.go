@@ -208,7 +208,7 @@ func TestParseTFJSErrors(t *testing.T) {
 		{"truncated shard", `truncated`, func(t *testing.T, s *synthModel) {
 			s.files["group5-shard1of1"] = s.files["group5-shard1of1"][:10]
 		}},
-		{"long shard", `shard "group1-shard1of1": group 1's shards hold more than`, func(t *testing.T, s *synthModel) {
+		{"long shard", `shard "group1-shard1of1": too large: holds 868 bytes, more than the 864 bytes its manifest group has left`, func(t *testing.T, s *synthModel) {
 			s.files["group1-shard1of1"] = append(s.files["group1-shard1of1"], 0, 0, 0, 0)
 		}},
 		{"dtype", `weight "conv_dw_3/depthwise_kernel" has dtype "int32"`, func(t *testing.T, s *synthModel) {
