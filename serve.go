@@ -1,3 +1,5 @@
+//go:build ignore
+
 // Command serve is the static server for the live page: `go run serve.go [-addr
 // 127.0.0.1:8080] [-dir web]`. It serves the files under -dir (never outside it) with
 // correct MIME types, gzip for text/wasm/weights when the client accepts it, ETags,

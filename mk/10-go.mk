@@ -16,14 +16,17 @@ TEST_TARGETS += vet test-go test-go-nosimd test-go-wasm
 vet:
 	GOEXPERIMENT=simd $(GO) vet ./...
 
+# "." is the library (the module root); its tests include running README.md's Go program.
 test-go:
-	GOEXPERIMENT=simd $(GO) test -count=1 ./core/... ./weights/... ./cmd/... ./internal/...
+	GOEXPERIMENT=simd $(GO) test -count=1 . ./core/... ./weights/... ./cmd/... ./internal/...
 
+# -short skips the README program there (test-go runs it, with SIMD as it says).
 test-go-nosimd:
-	$(GO) test -count=1 ./core/... ./weights/...
+	$(GO) test -count=1 ./core/... ./weights/... ./internal/pipeline/
+	$(GO) test -count=1 -short .
 
 test-go-wasm: $(WASMFOLD)
-	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./core/...
+	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" . ./core/... ./internal/pipeline/
 	$(WASMFOLD_ENV) GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./core/kernels/
 
 # The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without

@@ -15,8 +15,10 @@ web/overlay.wasm: $(OVERLAY_SRC)
 run: all
 	$(GO) run serve.go -dir web
 
+# serve.go is build-ignored (the module root is the library): its tests run by file name.
 test-page-go:
-	$(GO) test -count=1 . ./wasm/overlay/hud/
+	$(GO) test -count=1 serve.go serve_test.go
+	$(GO) test -count=1 ./wasm/overlay/hud/
 
 test-browser-page: all node_modules
 	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/page.test.mjs

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/mobilenet-go/mobilenet"
 )
 
 func cmdClassify(args []string, stdout, stderr io.Writer) error {
@@ -24,15 +26,15 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 	if *top < 1 {
 		return fmt.Errorf("-top %d: want at least 1", *top)
 	}
-	m, err := loadModel(*model, *size)
+	c, err := mobilenet.Load(*model, mobilenet.WithSize(*size), mobilenet.WithCrop(*crop))
 	if err != nil {
 		return err
 	}
-	c := newClassifier(m, *crop)
+	defer c.Close()
 	failed := 0
 	enc := json.NewEncoder(stdout)
 	for _, path := range fs.Args() {
-		preds, err := c.classifyFile(path, *top)
+		preds, err := c.ClassifyFile(path, *top)
 		if err != nil {
 			failed++
 			if *asJSON {

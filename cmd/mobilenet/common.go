@@ -3,12 +3,8 @@ package main
 import (
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-
-	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/weights"
 )
 
 // errUsage reports that a FlagSet already printed the problem and its usage.
@@ -46,52 +42,4 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
-}
-
-// loadModel loads weights from src and prepares them for size x size inputs (0: the
-// size the weights were trained at).
-func loadModel(src string, size int) (*core.Model, error) {
-	w, err := weights.Load(src)
-	if err != nil {
-		return nil, err
-	}
-	if size == 0 {
-		size = w.Size
-	}
-	return core.NewModel(w, size)
-}
-
-// classifier turns encoded image bytes into predictions with buffers reused across
-// images.
-type classifier struct {
-	m     *core.Model
-	crop  float64
-	input []float32 // [size][size][3]
-	probs []float32 // [1000]
-	top   []core.Prediction
-}
-
-func newClassifier(m *core.Model, crop float64) *classifier {
-	return &classifier{m: m, crop: crop, input: make([]float32, m.InputLen()), probs: make([]float32, core.NumClasses)}
-}
-
-func (c *classifier) classifyFile(path string, k int) ([]core.Prediction, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	img, err := core.DecodeImage(data)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := core.PreprocessImage(c.input, img, c.m.Size, c.crop); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	logits, err := c.m.Forward(c.input)
-	if err != nil {
-		return nil, err
-	}
-	core.Softmax(c.probs, logits)
-	c.top = core.TopK(c.top, c.probs, k)
-	return c.top, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -113,20 +114,26 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	done := 0
 	jobs := make(chan sample)
 	var wg sync.WaitGroup
+	if err := pipeline.CheckCrop(*crop); err != nil {
+		return err
+	}
 	for i := 0; i < max(*workers, 1); i++ {
-		m, err := core.NewModel(w, *size)
+		e, err := pipeline.New(w)
 		if err != nil {
 			return err
 		}
-		res.Kernels = m.Kernels()
-		m.SetThreads(1) // parallel over images instead
-		c := newClassifier(m, *crop)
+		e.SetThreads(1) // parallel over images instead
+		if err := e.Prepare(*size); err != nil {
+			return err
+		}
+		in, _ := e.Info(*size)
+		res.Kernels = in.Kernels
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer m.Close()
+			defer e.Close()
 			for s := range jobs {
-				preds, err := c.classifyFile(s.file, 5)
+				preds, err := classifyFile(e, s.file, *size, *crop)
 				mu.Lock()
 				done++
 				switch {
@@ -167,6 +174,19 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d of %d images could not be classified", res.Failed, res.N)
 	}
 	return nil
+}
+
+// classifyFile runs the pipeline on one image file, naming the file in errors.
+func classifyFile(e *pipeline.Engine, path string, size int, crop float64) ([]core.Prediction, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	preds, err := e.ClassifyEncoded(data, size, crop, 5)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return preds, nil
 }
 
 // progress draws a one-line progress bar on stderr.

@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
@@ -19,7 +20,7 @@ import (
 // results are written into buffers the worker handed over once (outU8, embU8), so a
 // raw frame costs one copy into Go and no Go allocation.
 var (
-	engine *Engine
+	engine *pipeline.Engine
 	out    []float64 // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
 	outU8  js.Value  // a Uint8Array over the worker's Float64Array of len(out)
 )
@@ -104,7 +105,7 @@ func loadPacked(args []js.Value) (any, error) {
 }
 
 func useWeights(w *core.Weights) (any, error) {
-	e, err := NewEngine(w)
+	e, err := pipeline.New(w)
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +193,9 @@ func ms(ns int64) float64 { return float64(ns) / 1e6 }
 // features(u8): copies the last classify's pooled embedding (float32) into u8, a
 // Uint8Array view of a Float32Array of featureLength.
 func features(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
 	f := engine.Features()
 	if f == nil {
 		return nil, fmt.Errorf("no image classified yet")

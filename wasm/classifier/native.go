@@ -19,6 +19,7 @@ import (
 	"os"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -54,7 +55,7 @@ func run(model string, size int, crop float64, topk int, rgba bool, files []stri
 	if err != nil {
 		return err
 	}
-	e, err := NewEngine(w)
+	e, err := pipeline.New(w)
 	if err != nil {
 		return err
 	}
@@ -73,14 +74,13 @@ func run(model string, size int, crop float64, topk int, rgba bool, files []stri
 	return nil
 }
 
-func classifyFile(e *Engine, file string, size int, crop float64, topk int, rgba bool) ([]core.Prediction, error) {
+func classifyFile(e *pipeline.Engine, file string, size int, crop float64, topk int, rgba bool) ([]core.Prediction, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
 	if !rgba {
-		copy(e.Frame(len(data)), data)
-		return e.Run(0, 0, size, crop, topk)
+		return e.ClassifyEncoded(data, size, crop, topk)
 	}
 	pix, err := decodeRGBA(data)
 	if err != nil {

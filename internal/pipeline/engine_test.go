@@ -1,6 +1,4 @@
-//go:build !js
-
-package main
+package pipeline
 
 import (
 	"bytes"
@@ -19,7 +17,7 @@ func testEngine(t *testing.T) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewEngine(w)
+	e, err := New(w)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +113,7 @@ func TestRunErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
 		}
 	}
-	if _, err := NewEngine(&core.Weights{Alpha: 0.25}); err == nil {
+	if _, err := New(&core.Weights{Alpha: 0.25}); err == nil {
 		t.Error("empty weights accepted")
 	}
 }
@@ -130,5 +128,61 @@ func TestInfo(t *testing.T) {
 	ma, p := core.Totals(arch)
 	if in.Size != 128 || in.Alpha != 0.25 || in.MultAdds != ma || in.Params != p || in.FeatureLength != 256 {
 		t.Fatalf("info %+v", in)
+	}
+}
+
+// Library callers hand over decoded images; an *image.RGBA in steady state costs no
+// allocation either, and all three entry points give the same answer.
+func TestDecodedImagesDoNotAllocate(t *testing.T) {
+	e := testEngine(t)
+	img := gradient(64, 48)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := e.ClassifyEncoded(buf.Bytes(), 96, 0.875, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc = append([]core.Prediction(nil), enc...)
+	dec, err := e.ClassifyImage(img, 96, 0.875, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range dec {
+		if dec[i] != enc[i] {
+			t.Fatalf("prediction %d: decoded %+v, encoded %+v", i, dec[i], enc[i])
+		}
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := e.ClassifyImage(img, 96, 0.875, 5); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("a decoded *image.RGBA costs %v allocations in steady state, want 0", allocs)
+	}
+	if _, err := e.ClassifyImage(nil, 0, 0, 5); err == nil {
+		t.Fatal("a nil image classified")
+	}
+}
+
+func TestThreadsApplyToLaterSizes(t *testing.T) {
+	e := testEngine(t)
+	e.SetThreads(1)
+	if err := e.Prepare(64); err != nil {
+		t.Fatal(err)
+	}
+	for size, m := range e.models {
+		if m.model.Threads() != 1 {
+			t.Fatalf("size %d runs on %d threads after SetThreads(1)", size, m.model.Threads())
+		}
+	}
+	if err := e.Prepare(100); err == nil {
+		t.Fatal("size 100 prepared")
+	}
+	e.Close()
+	if len(e.models) != 0 {
+		t.Fatal("Close kept models")
 	}
 }
