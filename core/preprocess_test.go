@@ -180,7 +180,7 @@ func TestPreprocessErrors(t *testing.T) {
 		{"zero frame", "invalid frame size 0x8", PreprocessRGBA(dst, pix, 0, 8, 32, 4, 0)},
 		{"small stride", "stride 31", PreprocessRGBA(dst, pix, 8, 8, 31, 4, 0)},
 		{"short pixels", "needs 256 bytes, got 255", PreprocessRGBA(dst, pix[:255], 8, 8, 32, 4, 0)},
-		{"huge frame", "needs", PreprocessRGBA(dst, pix, 1<<20, 1<<20, 1<<22, 4, 0)},
+		{"huge frame", "too large", PreprocessRGBA(dst, pix, 1<<20, 1<<20, 1<<22, 4, 0)},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) || !strings.HasPrefix(tc.err.Error(), "mobilenet: ") {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, tc.err, tc.want)
