@@ -21,8 +21,8 @@
 // Built with GOEXPERIMENT=simd, the network runs on SIMD kernels: AVX-512
 // or AVX2+FMA on amd64 (picked at run time for the CPU), 128-bit wasm SIMD under
 // GOOS=js GOARCH=wasm. Without it, and on other architectures, the plain-Go reference
-// kernels run: the same answers, about 20x slower (a 0.75-224 model takes ~8 ms per
-// image on one AVX-512 core with SIMD, ~150 ms without).
+// kernels run: the same answers, about 20x slower (the 0.75-224 forward pass takes
+// ~6 ms on one AVX-512 core with SIMD, ~115 ms without).
 //
 //	GOEXPERIMENT=simd go run .
 //
@@ -89,15 +89,11 @@ func Load(src string, opts ...Option) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mobilenet: %w", err)
 	}
-	e, err := pipeline.New(w)
+	e, err := pipeline.New(w, o.size)
 	if err != nil {
-		return nil, fmt.Errorf("mobilenet: %s: %w", src, err)
-	}
-	e.SetThreads(o.threads)
-	if err := e.Prepare(o.size); err != nil {
-		e.Close()
 		return nil, wrap(err)
 	}
+	e.SetThreads(o.threads)
 	return &Classifier{engine: e, size: o.size, crop: o.crop}, nil
 }
 
@@ -108,7 +104,7 @@ func (c *Classifier) Classify(img image.Image, k int) ([]Prediction, error) {
 	if img == nil {
 		return nil, errors.New("mobilenet: Classify: nil image")
 	}
-	return c.run(k, func(e *pipeline.Engine) ([]core.Prediction, error) {
+	return c.classify(k, func(e *pipeline.Engine) ([]core.Prediction, error) {
 		return e.ClassifyImage(img, c.size, c.crop, k)
 	})
 }
@@ -117,7 +113,7 @@ func (c *Classifier) Classify(img image.Image, k int) ([]Prediction, error) {
 // JPEG's EXIF orientation as a browser would, and returns its k most probable classes.
 // Images over 40 megapixels are refused from their header.
 func (c *Classifier) ClassifyBytes(data []byte, k int) ([]Prediction, error) {
-	return c.run(k, func(e *pipeline.Engine) ([]core.Prediction, error) {
+	return c.classify(k, func(e *pipeline.Engine) ([]core.Prediction, error) {
 		return e.ClassifyEncoded(data, c.size, c.crop, k)
 	})
 }
@@ -140,43 +136,54 @@ func (c *Classifier) ClassifyFile(path string, k int) ([]Prediction, error) {
 
 // Embed returns img's embedding: the globally pooled features before the classifier
 // layer (int(1024*alpha) values), for similarity search or transfer learning.
-func (c *Classifier) Embed(img image.Image) (_ []float32, err error) {
+func (c *Classifier) Embed(img image.Image) ([]float32, error) {
 	if img == nil {
 		return nil, errors.New("mobilenet: Embed: nil image")
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.engine == nil {
-		return nil, ErrClosed
-	}
-	defer recoverImage(&err)
-	if _, err := c.engine.ClassifyImage(img, c.size, c.crop, 1); err != nil {
-		return nil, wrap(err)
-	}
-	return append([]float32(nil), c.engine.Features()...), nil
+	var features []float32
+	err := c.locked(func(e *pipeline.Engine) error {
+		if _, err := e.ClassifyImage(img, c.size, c.crop, 1); err != nil {
+			return err
+		}
+		features = append([]float32(nil), e.Features()...)
+		return nil
+	})
+	return features, err
 }
 
-// run validates k, then runs one classification under the lock and copies the
-// engine's reused result slice out for the caller.
-func (c *Classifier) run(k int, classify func(*pipeline.Engine) ([]core.Prediction, error)) (_ []Prediction, err error) {
+// classify validates k, runs one classification and copies the engine's reused
+// result slice out for the caller.
+func (c *Classifier) classify(k int, run func(*pipeline.Engine) ([]core.Prediction, error)) ([]Prediction, error) {
 	if err := validK(k); err != nil {
 		return nil, err
 	}
+	var out []Prediction
+	err := c.locked(func(e *pipeline.Engine) error {
+		top, err := run(e)
+		if err != nil {
+			return err
+		}
+		out = make([]Prediction, len(top))
+		for i, p := range top {
+			out[i] = Prediction(p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// locked runs f on the engine under the lock, unless the classifier is closed.
+func (c *Classifier) locked(f func(*pipeline.Engine) error) (err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.engine == nil {
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	defer recoverImage(&err)
-	top, err := classify(c.engine)
-	if err != nil {
-		return nil, wrap(err)
+	if err := f(c.engine); err != nil {
+		return wrap(err)
 	}
-	out := make([]Prediction, len(top))
-	for i, p := range top {
-		out[i] = Prediction(p)
-	}
-	return out, nil
+	return nil
 }
 
 // recoverImage turns a panic while reading the caller's image (a nil *image.RGBA, an
@@ -217,17 +224,17 @@ type Info struct {
 
 // Info returns the model's shape, cost and the kernels it runs on.
 func (c *Classifier) Info() (Info, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.engine == nil {
-		return Info{}, ErrClosed
-	}
-	in, err := c.engine.Info(c.size)
-	if err != nil {
-		return Info{}, wrap(err)
-	}
-	return Info{Alpha: in.Alpha, Size: in.Size, MultAdds: in.MultAdds, Params: in.Params,
-		Features: in.FeatureLength, Kernels: in.Kernels, Threads: c.engine.Threads()}, nil
+	var info Info
+	err := c.locked(func(e *pipeline.Engine) error {
+		in, err := e.Info(c.size)
+		if err != nil {
+			return err
+		}
+		info = Info{Alpha: in.Alpha, Size: in.Size, MultAdds: in.MultAdds, Params: in.Params,
+			Features: in.FeatureLength, Kernels: in.Kernels, Threads: e.Threads()}
+		return nil
+	})
+	return info, err
 }
 
 // Close stops the classifier's helper goroutines and releases the model. Later calls

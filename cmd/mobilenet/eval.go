@@ -118,14 +118,11 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for i := 0; i < max(*workers, 1); i++ {
-		e, err := pipeline.New(w)
+		e, err := pipeline.New(w, *size)
 		if err != nil {
 			return err
 		}
 		e.SetThreads(1) // parallel over images instead
-		if err := e.Prepare(*size); err != nil {
-			return err
-		}
 		in, _ := e.Info(*size)
 		res.Kernels = in.Kernels
 		wg.Add(1)

@@ -39,8 +39,9 @@ type sizedModel struct {
 	input []float32 // [size][size][3], the preprocessed frame
 }
 
-// New prepares w for its training size; other sizes are prepared on first use.
-func New(w *core.Weights) (*Engine, error) {
+// New prepares w for input size (0: the size it was trained at); other sizes are
+// prepared on first use.
+func New(w *core.Weights, size int) (*Engine, error) {
 	if err := w.Check(); err != nil {
 		return nil, fmt.Errorf("the model's weights are not a MobileNet v1: %w", err)
 	}
@@ -50,7 +51,7 @@ func New(w *core.Weights) (*Engine, error) {
 		probs:   make([]float32, core.NumClasses),
 		top:     make([]core.Prediction, 0, core.NumClasses),
 	}
-	if _, err := e.model(0); err != nil {
+	if _, err := e.model(size); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -67,13 +68,6 @@ func (e *Engine) DefaultSize() int {
 // Weights are the loaded weights.
 func (e *Engine) Weights() *core.Weights { return e.weights }
 
-// Prepare builds the model for input size (0 = default) now, so a bad size fails
-// early rather than on the first image.
-func (e *Engine) Prepare(size int) error {
-	_, err := e.model(size)
-	return err
-}
-
 // SetThreads sets the goroutines splitting each layer, for the prepared models and
 // those prepared later (0: core's default, GOMAXPROCS natively and 1 under js/wasm).
 func (e *Engine) SetThreads(n int) {
@@ -85,8 +79,10 @@ func (e *Engine) SetThreads(n int) {
 
 // Threads is the goroutines each layer is split across.
 func (e *Engine) Threads() int {
-	m, _ := e.model(0)
-	return m.model.Threads()
+	if e.threads > 0 {
+		return e.threads
+	}
+	return core.DefaultThreads()
 }
 
 // Close stops every model's helper goroutines. The Engine must not be used after.

@@ -17,7 +17,7 @@ func testEngine(t *testing.T) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(w)
+	e, err := New(w, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestRunErrors(t *testing.T) {
 			t.Errorf("%s: error %v, want one mentioning %q", c.name, err, c.want)
 		}
 	}
-	if _, err := New(&core.Weights{Alpha: 0.25}); err == nil {
+	if _, err := New(&core.Weights{Alpha: 0.25}, 0); err == nil {
 		t.Error("empty weights accepted")
 	}
 }
@@ -170,7 +170,7 @@ func TestDecodedImagesDoNotAllocate(t *testing.T) {
 func TestThreadsApplyToLaterSizes(t *testing.T) {
 	e := testEngine(t)
 	e.SetThreads(1)
-	if err := e.Prepare(64); err != nil {
+	if _, err := e.model(64); err != nil {
 		t.Fatal(err)
 	}
 	for size, m := range e.models {
@@ -178,7 +178,7 @@ func TestThreadsApplyToLaterSizes(t *testing.T) {
 			t.Fatalf("size %d runs on %d threads after SetThreads(1)", size, m.model.Threads())
 		}
 	}
-	if err := e.Prepare(100); err == nil {
+	if _, err := e.model(100); err == nil {
 		t.Fatal("size 100 prepared")
 	}
 	e.Close()

@@ -105,7 +105,7 @@ func loadPacked(args []js.Value) (any, error) {
 }
 
 func useWeights(w *core.Weights) (any, error) {
-	e, err := pipeline.New(w)
+	e, err := pipeline.New(w, 0)
 	if err != nil {
 		return nil, err
 	}

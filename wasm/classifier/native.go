@@ -55,7 +55,7 @@ func run(model string, size int, crop float64, topk int, rgba bool, files []stri
 	if err != nil {
 		return err
 	}
-	e, err := pipeline.New(w)
+	e, err := pipeline.New(w, 0)
 	if err != nil {
 		return err
 	}
