@@ -1,9 +1,13 @@
-// The camera loop: getUserMedia -> <video> -> one RGBA capture per classification.
+// The camera loop: getUserMedia -> <video> -> one ImageBitmap per classification.
 // Latest frame wins: a frame is captured only when a worker is free, straight from the
 // <video> (which always holds the newest frame), so nothing ever queues; every frame
 // the camera presented but we did not classify counts as dropped.
-
-const MAX_CAPTURE_WIDTH = 640; // the overlay shows this; the classifier needs only 224
+//
+// The main thread never touches a frame's pixels: createImageBitmap crops and resizes
+// the video frame to the model's input size in the browser's own image pipeline
+// (off this thread, with the GPU where there is one), and the small bitmap is
+// transferred to the classifier worker, which reads its 224x224 pixels. The <video>
+// itself is what the visitor sees; the HUD draws only text and bars over it.
 
 /** Human text for a getUserMedia / track failure. */
 export function cameraErrorMessage(err) {
@@ -30,14 +34,12 @@ export class CameraLoop {
    * @param {HTMLVideoElement} video
    * @param {object} hooks
    *   classifier(): the current Classifier or null; options(): classify options;
-   *   onResult(predictions, timings, frame, counters); onError(message); onStop(reason)
+   *   onResult(predictions, timings, counters); onError(message); onStop(reason)
    */
   constructor(video, hooks) {
     this.video = video;
     this.hooks = hooks;
     this.stream = null;
-    this.canvas = new OffscreenCanvas(1, 1);
-    this.ctx = this.canvas.getContext('2d', { willReadFrequently: true });
     this.resetCounters();
   }
 
@@ -115,34 +117,34 @@ export class CameraLoop {
     this.lastSentAt = this.presented;
     this.sent++;
     this.inFlight++;
-
+    const stream = this.stream;
+    const options = this.hooks.options();
     const t0 = performance.now();
-    const scale = Math.min(1, MAX_CAPTURE_WIDTH / vw);
-    const w = Math.round(vw * scale), h = Math.round(vh * scale);
-    if (this.canvas.width !== w || this.canvas.height !== h) {
-      this.canvas.width = w;
-      this.canvas.height = h;
-    }
-    this.ctx.drawImage(this.video, 0, 0, w, h);
-    const frame = this.ctx.getImageData(0, 0, w, h);
-    const capture = performance.now() - t0;
-
-    // transfer: false keeps our copy of the pixels for the overlay, shown together
-    // with this frame's own result.
-    clf.classify({ data: frame.data, width: w, height: h }, { ...this.hooks.options(), transfer: false })
-      .then((preds) => {
-        this.done++;
-        const t = preds.timings;
-        const timings = {
-          capture: capture + t.capture,
-          preprocess: (t.decode ?? 0) + t.preprocess,
-          inference: t.inference,
-          total: performance.now() - t0,
-          queue: t.queue,
-        };
-        if (this.stream) this.hooks.onResult(preds, timings, frame, this.counters());
-      }, (err) => {
-        if (err?.code !== 'EDISPOSED' && this.stream) this.hooks.onError(`Classification failed: ${err.message}`);
+    const [sx, sy, sw, sh] = centralCrop(vw, vh, options.crop);
+    // The crop is applied here, so the engine gets the whole (already cropped) bitmap.
+    createImageBitmap(this.video, sx, sy, sw, sh,
+      { resizeWidth: options.size, resizeHeight: options.size, resizeQuality: RESIZE_QUALITY })
+      .then((bitmap) => {
+        const captured = performance.now() - t0;
+        if (this.stream !== stream) { bitmap.close(); return undefined; }
+        return clf.classify(bitmap, { ...options, crop: false, transfer: true }).then((preds) => {
+          this.done++;
+          const t = preds.timings;
+          const timings = {
+            capture: captured + t.capture,
+            preprocess: (t.decode ?? 0) + t.preprocess,
+            inference: t.inference,
+            total: performance.now() - t0,
+            queue: t.queue,
+          };
+          if (this.stream === stream) this.hooks.onResult(preds, timings, this.counters());
+        });
+      })
+      .catch((err) => {
+        // A frame the video could not hand over (it is between sources, say) is
+        // skipped; the next presented frame tries again.
+        if (err?.name === 'InvalidStateError') return;
+        if (err?.code !== 'EDISPOSED' && this.stream === stream) this.hooks.onError(`Classification failed: ${err.message}`);
       })
       .finally(() => {
         this.inFlight--;
@@ -153,4 +155,20 @@ export class CameraLoop {
   counters() {
     return { presented: this.presented, sent: this.sent, done: this.done, dropped: this.dropped };
   }
+}
+
+// 'low' is bilinear in Chromium and Firefox, the filter the engine's own (TF.js
+// matching) resize uses; the page test checks the fake camera's top-1 against the
+// photo's file path through the engine's resize.
+const RESIZE_QUALITY = 'low';
+
+/**
+ * The [x, y, width, height] that the engine's central crop keeps of a w x h frame
+ * (core.CentralCrop, tf.image.central_crop): offsets truncated, sizes what is left.
+ * crop is false/0 (whole frame) or the central fraction.
+ */
+export function centralCrop(w, h, crop) {
+  if (!crop || crop === 1) return [0, 0, w, h];
+  const x0 = Math.trunc((w - w * crop) / 2), y0 = Math.trunc((h - h * crop) / 2);
+  return [x0, y0, w - 2 * x0, h - 2 * y0];
 }

@@ -1,10 +1,12 @@
 // Rolling per-frame latency statistics for the live page's text read-out (the overlay
 // keeps its own copy in Go for its sparkline). Fixed-size rings: nothing grows.
 
+export const STAGES = ['capture', 'preprocess', 'inference', 'total'];
+
 export class FrameStats {
   constructor(capacity = 120) {
     this.capacity = capacity;
-    this.totals = new Float64Array(capacity);
+    this.stages = Object.fromEntries(STAGES.map((k) => [k, new Float64Array(capacity)]));
     this.arrivals = new Float64Array(capacity);
     this.sorted = new Float64Array(capacity);
     this.reset();
@@ -18,18 +20,19 @@ export class FrameStats {
 
   /** Records one frame's timings {capture, preprocess, inference, total} at time now (ms). */
   add(timings, now) {
-    this.totals[this.next] = timings.total;
+    for (const k of STAGES) this.stages[k][this.next] = timings[k];
     this.arrivals[this.next] = now;
     this.next = (this.next + 1) % this.capacity;
     this.n = Math.min(this.n + 1, this.capacity);
     this.last = timings;
   }
 
-  /** p-th percentile (0..100) of total latency, linear between closest ranks. */
-  percentile(p) {
+  /** p-th percentile (0..100) of a stage's latency (default total), linear between closest ranks. */
+  percentile(p, stage = 'total') {
     if (this.n === 0) return NaN;
     const s = this.sorted.subarray(0, this.n);
-    for (let i = 0; i < this.n; i++) s[i] = this.totals[i];
+    const ring = this.stages[stage];
+    for (let i = 0; i < this.n; i++) s[i] = ring[i];
     s.sort();
     const pos = (p / 100) * (this.n - 1);
     const lo = Math.floor(pos);

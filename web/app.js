@@ -1,7 +1,7 @@
-// The live page: model selection, the camera loop, the overlay iframe and file cards,
-// all through web/mobilenet.js's public API.
+// The live page: model selection, the camera loop, the HUD iframe over the <video> and
+// file cards, all through web/mobilenet.js's public API.
 import { load } from './mobilenet.js';
-import { FrameStats, ms, count, multAddsAt } from './app-stats.js';
+import { FrameStats, STAGES, ms, count, multAddsAt } from './app-stats.js';
 import { CameraLoop, cameraErrorMessage } from './app-camera.js';
 import { CardList, filesFromDataTransfer, predictionList } from './app-files.js';
 
@@ -10,7 +10,7 @@ const ui = {
   cameraBtn: $('camera-btn'), cameraMsg: $('camera-message'), video: $('video'),
   model: $('model-select'), rho: $('rho-select'), crop: $('crop-check'),
   progress: $('model-progress'), progressBar: $('progress-bar'), progressText: $('progress-text'),
-  modelInfo: $('model-info'), overlay: $('overlay'),
+  modelInfo: $('model-info'), overlay: $('overlay'), hudMsg: $('hud-message'), stage: $('stage'),
   liveTop5: $('live-top5'), announce: $('live-announce'), liveLatency: $('live-latency'), liveStats: $('live-stats'),
   drop: $('dropzone'), fileInput: $('file-input'), cards: $('cards'), pageMsg: $('page-message'),
 };
@@ -21,10 +21,13 @@ const params = new URLSearchParams(location.search);
 // (up to 4: beyond that per-frame latency, not throughput, is what a camera shows).
 const DEFAULT_WORKERS = Math.min(Math.max((navigator.hardwareConcurrency || 2) - 1, 1), 4);
 const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? String(DEFAULT_WORKERS), 10) || 1, 1), 8);
-// ?overlay=0 sends the overlay nothing: an A/B switch for the overlay's cost.
+// ?overlay=0 never loads the HUD: an A/B switch for its cost.
 const OVERLAY = params.get('overlay') !== '0';
-const OVERLAY_INTERVAL_MS = 1000 / 15;
+// The HUD redraws at most this often (every result still enters its history): with
+// software WebGL a redraw and the compositing of its canvas cost CPU inference needs.
+const OVERLAY_INTERVAL_MS = 1000 / 10;
 let lastOverlayDraw = -Infinity;
+let hud = 'off'; // 'off' (not loaded) | 'loading' | 'ready' | 'failed'
 
 let clf = null; // the Classifier in use
 let loading = null; // {file, promise} of a model being loaded
@@ -32,6 +35,7 @@ let modelReady; // resolves once the first model is usable
 const modelReadyPromise = new Promise((r) => { modelReady = r; });
 const stats = new FrameStats(120);
 let lastAnnounced = null; // the class index last read out by #live-announce
+let firstResultAt = null; // performance.now() of the first camera result (ms since navigation)
 
 // ---- model selection ----------------------------------------------------------
 
@@ -134,13 +138,13 @@ function configChanged() {
   if (!m) return;
   ui.modelInfo.textContent = `MobileNet α ${m.alpha.toFixed(2)} at ρ ${m.size}: ${count(m.multAdds)} mult-adds, ` +
     `${count(m.params)} parameters · ${m.backend} · ${m.workers} worker${m.workers > 1 ? 's' : ''}`;
-  pushOverlay({ model: m, status: camera.running ? '' : 'Press Start camera', reset: true, predictions: [] });
+  pushOverlay({ model: m, status: hudStatus(), reset: true, predictions: [] });
 }
 
-// ---- overlay ------------------------------------------------------------------
+// ---- overlay (the HUD) ----------------------------------------------------------
 
 function pushOverlay(msg) {
-  if (!OVERLAY) return;
+  if (hud !== 'ready' && hud !== 'loading') return;
   const push = ui.overlay.contentWindow?.overlayPush;
   if (typeof push !== 'function') return;
   try {
@@ -151,18 +155,48 @@ function pushOverlay(msg) {
   }
 }
 
-ui.overlay.addEventListener('load', () => {
-  const m = modelSummary();
-  pushOverlay({ model: m ?? undefined, status: camera.running ? '' : (clf ? 'Press Start camera' : 'Loading model…') });
-});
+function hudStatus() {
+  if (!clf) return 'Loading model…';
+  return camera.running ? '' : 'Press Start camera';
+}
+
+// loadOverlay starts the HUD the first time the camera runs: visitors who only drop
+// photos never download overlay.wasm. If it cannot start (no WebGL2, say), the page
+// says so in one line and the DOM read-out under the video carries the numbers.
+function loadOverlay() {
+  if (!OVERLAY || hud !== 'off') return;
+  hud = 'loading';
+  ui.overlay.addEventListener('load', async () => {
+    const win = ui.overlay.contentWindow;
+    const m = modelSummary();
+    pushOverlay({ model: m ?? undefined, status: hudStatus() });
+    try {
+      await win.overlayReady;
+      hud = 'ready';
+      win.overlayDied.catch((err) => hudFailed(err.message));
+    } catch (err) {
+      hudFailed(err.message);
+    }
+  }, { once: true });
+  ui.overlay.hidden = false;
+  ui.overlay.src = 'overlay.html';
+}
+
+function hudFailed(why) {
+  hud = 'failed';
+  ui.overlay.hidden = true;
+  ui.hudMsg.textContent = `HUD unavailable (${why}); the numbers are below.`;
+  ui.hudMsg.hidden = false;
+}
 
 // ---- camera -------------------------------------------------------------------
 
 const camera = new CameraLoop(ui.video, {
   classifier: () => clf,
   options: classifyOptions,
-  onResult(preds, t, frame, counters) {
+  onResult(preds, t, counters) {
     const now = performance.now();
+    firstResultAt ??= now;
     stats.add(t, now);
     predictionList(preds, ui.liveTop5);
     // Screen readers hear the top class when it changes, not every frame.
@@ -176,16 +210,12 @@ const camera = new CameraLoop(ui.video, {
       `inference ${ms(t.inference)} · total ${ms(t.total)}`;
     ui.liveStats.textContent = `p50 ${ms(stats.percentile(50))} · p95 ${ms(stats.percentile(95))} · ` +
       `${stats.fps().toFixed(1)} fps · ${counters.done} frames · ${counters.dropped} dropped`;
-    // Every frame's timings go to the overlay's history; it redraws (frame, labels)
-    // at most every OVERLAY_INTERVAL_MS: with software WebGL a redraw costs tens of
-    // ms of the CPU that inference needs.
+    // Every frame's timings go to the HUD's history; it redraws at most every
+    // OVERLAY_INTERVAL_MS.
     const redraw = now - lastOverlayDraw >= OVERLAY_INTERVAL_MS;
     if (redraw) {
       lastOverlayDraw = now;
-      pushOverlay({
-        frame: frame.data, width: frame.width, height: frame.height,
-        predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped,
-      });
+      pushOverlay({ predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped });
     } else {
       pushOverlay({ timings: t, now, frames: counters.done, dropped: counters.dropped, redraw: false });
     }
@@ -194,7 +224,7 @@ const camera = new CameraLoop(ui.video, {
   onStop(reason) {
     ui.cameraBtn.textContent = 'Start camera';
     ui.cameraBtn.setAttribute('aria-pressed', 'false');
-    ui.video.hidden = true;
+    ui.stage.classList.remove('live');
     if (reason === 'ended') showCameraMessage(cameraErrorMessage({ name: 'ended' }));
     pushOverlay({ status: reason === 'ended' ? 'Camera stopped' : 'Press Start camera' });
   },
@@ -208,9 +238,10 @@ ui.cameraBtn.addEventListener('click', async () => {
     await camera.start();
     ui.cameraBtn.textContent = 'Stop camera';
     ui.cameraBtn.setAttribute('aria-pressed', 'true');
-    ui.video.hidden = false;
+    ui.stage.classList.add('live');
     stats.reset();
-    pushOverlay({ status: clf ? '' : 'Loading model…', reset: true });
+    loadOverlay();
+    pushOverlay({ status: hudStatus(), reset: true });
   } catch (err) {
     camera.stop('failed');
     showCameraMessage(cameraErrorMessage(err));
@@ -275,7 +306,9 @@ window.mobilenetPage = {
   stats: () => ({
     ...camera.counters(), running: camera.running, inFlight: camera.inFlight,
     last: stats.last, p50: stats.percentile(50), p95: stats.percentile(95), fps: stats.fps(),
-    model: modelSummary(), file: clf?.__file ?? null,
+    model: modelSummary(), file: clf?.__file ?? null, hud, firstResultAt,
+    // Per stage over the last 120 results: {capture: {p50, p95}, ...}.
+    stages: Object.fromEntries(STAGES.map((k) => [k, { p50: stats.percentile(50, k), p95: stats.percentile(95, k) }])),
   }),
   switchModel, modelReady: modelReadyPromise, cardsDone: () => cards.queue,
 };

@@ -1,5 +1,6 @@
 // The live page in headless Chromium: fake webcam (a Y4M made from a shared photo),
-// drag and drop, camera denied, live model/rho switching, and a memory soak.
+// the HUD over the live video, drag and drop, camera denied, live model/rho switching,
+// a memory soak, and Chromium without WebGL (the HUD cannot start; the page carries on).
 // Run with `make test-browser-page` (needs `make all` for web/).
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   ARTIFACTS, SAMPLES, dropFiles, launch, makeY4M, manifest, openPage, startServer,
 } from './page-helpers.mjs';
+import { fakeCameraArgs, launchChromium } from '../support/browsers.mjs';
 
 // Photos whose top-1 is right with high confidence for the 0.75 model (checked again
 // by the drop test itself).
@@ -18,7 +20,7 @@ const SOAK_FRAMES = Number(process.env.PAGE_SOAK_FRAMES ?? 2000);
 // The machine's 2 cores are shared: waits are generous, assertions are not.
 const SLOW = 120_000;
 
-let server, work, denied, camera, classes;
+let server, work, denied, camera, classes, y4m;
 
 const photo = async (file) => ({ name: file, type: 'image/jpeg', bytes: await readFile(path.join(SAMPLES, file)) });
 const indexOf = (file) => classes.get(file);
@@ -31,7 +33,7 @@ before(async () => {
   // A camera exists (fake device) but permission is never granted: getUserMedia must
   // fail with NotAllowedError, which headless Chromium answers for an unanswered prompt.
   denied = await launch(['--use-fake-device-for-media-stream']);
-  const y4m = path.join(work, 'camera.y4m');
+  y4m = path.join(work, 'camera.y4m');
   const p = await denied.context.newPage();
   await p.goto(server.url + 'overlay.html'); // any same-origin page, for the JPEG decoder
   await makeY4M(p, (await photo(CAMERA_PHOTO)).bytes, y4m);
@@ -145,13 +147,44 @@ describe('fake webcam', () => {
     assert.match(await page.locator('#live-stats').innerText(), /p50 [\d.]+ ms · p95 [\d.]+ ms · [\d.]+ fps · \d+ frames · \d+ dropped/);
     assert.match(await page.locator('#model-info').innerText(), /α 0\.75 at ρ 224: 325\.40M mult-adds, 2\.57M parameters/);
 
-    // The overlay drew the frames it was sent, and only those (no 60 fps loop).
+    // The HUD runs over the visible video; it drew the results it was sent, and only
+    // those (no 60 fps loop).
+    await page.waitForFunction(() => window.mobilenetPage.stats().hud === 'ready', null, { timeout: SLOW });
+    await waitFrames(3);
     const ov = await page.evaluate(() => document.getElementById('overlay').contentWindow.overlayStats());
     assert.ok(ov.frames >= 3 && ov.history >= 3, JSON.stringify(ov));
-    assert.equal(ov.rejected, '');
     assert.ok(ov.draws <= ov.updates + 5, `draws ${ov.draws} for ${ov.updates} updates`);
-    await page.locator('#overlay').screenshot({ path: path.join(ARTIFACTS, 'page-overlay.png') });
+    assert.ok(await page.locator('#video').isVisible());
+    assert.ok(await page.evaluate(() => document.getElementById('video').videoWidth) > 0);
+    assert.equal(await page.locator('#hud-message').isVisible(), false);
+    await page.locator('#stage').screenshot({ path: path.join(ARTIFACTS, 'page-overlay.png') });
     assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+  });
+
+  test('camera frames resized by the browser give the top-1 of the engine\'s own resize', { timeout: SLOW }, async () => {
+    // The loop hands the engine input-size bitmaps made by createImageBitmap; here the
+    // same video frame also goes in whole, through the engine's TF.js-matching resize.
+    const r = await page.evaluate(async () => {
+      const clf = window.mobilenetPage.classifier();
+      const video = document.getElementById('video');
+      const { centralCrop } = await import('./app-camera.js');
+      const out = {};
+      for (const crop of [false, 0.875]) {
+        const full = await createImageBitmap(video);
+        const [sx, sy, sw, sh] = centralCrop(full.width, full.height, crop);
+        const small = await createImageBitmap(full, sx, sy, sw, sh, { resizeWidth: 224, resizeHeight: 224, resizeQuality: 'low' });
+        const viaEngine = await clf.classify(full, { size: 224, crop, topk: 1 });
+        const viaBrowser = await clf.classify(small, { size: 224, crop: false, topk: 1 });
+        full.close(); small.close();
+        out[String(crop)] = [viaEngine[0].index, viaBrowser[0].index, viaEngine[0].probability, viaBrowser[0].probability];
+      }
+      return out;
+    });
+    for (const [crop, [engine, browser, pe, pb]] of Object.entries(r)) {
+      assert.equal(engine, indexOf(CAMERA_PHOTO), `crop ${crop}: engine resize top-1`);
+      assert.equal(browser, engine, `crop ${crop}: browser resize top-1 ${browser} (p ${pb}) vs engine ${engine} (p ${pe})`);
+    }
+    console.log(`camera photo top-1 probability, engine resize vs browser resize: ${JSON.stringify(r)}`);
   });
 
   test('switching rho and the model while streaming keeps predictions coming', { timeout: 2 * SLOW }, async () => {
@@ -246,6 +279,34 @@ describe('fake webcam', () => {
     await page.waitForSelector('#cards .card[data-status="ok"]', { timeout: SLOW });
     const [card] = await cardSummary(page);
     assert.equal(Number(card.top1), indexOf(DROP_PHOTOS[0]));
+  });
+});
+
+describe('Chromium without WebGL', () => {
+  test('the HUD says in one line that it cannot start; the video and the DOM read-out carry on', { timeout: SLOW }, async () => {
+    const noGL = await launchChromium({ args: ['--disable-webgl', '--disable-3d-apis', ...fakeCameraArgs(y4m)] });
+    try {
+      const { page, errors } = await openPage(noGL.context, server.url);
+      assert.equal(await page.evaluate(() => document.createElement('canvas').getContext('webgl2')), null, 'WebGL2 still on');
+      await page.click('#camera-btn');
+      await page.waitForFunction(() => window.mobilenetPage.stats().hud === 'failed', null, { timeout: SLOW });
+      const msg = await page.locator('#hud-message').innerText();
+      assert.match(msg, /^HUD unavailable \(this browser offers no WebGL2\); the numbers are below\.$/);
+      assert.equal(await page.locator('#overlay').isVisible(), false);
+      const want = indexOf(CAMERA_PHOTO);
+      await page.waitForFunction((w) => document.querySelector('#live-top5 li')?.dataset.index === String(w), want, { timeout: SLOW, polling: 100 });
+      assert.ok(await page.locator('#video').isVisible());
+      assert.ok(await page.evaluate(() => document.getElementById('video').videoWidth) > 0);
+      assert.match(await page.locator('#live-stats').innerText(), /p50 [\d.]+ ms · p95 [\d.]+ ms/);
+      // The HUD's wasm is never downloaded when WebGL2 is missing.
+      const wasmLoaded = await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/overlay.wasm')));
+      assert.equal(wasmLoaded, false);
+      await page.locator('#live').screenshot({ path: path.join(ARTIFACTS, 'page-no-webgl.png') });
+      assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+      await page.close();
+    } finally {
+      await noGL.close();
+    }
   });
 });
 

@@ -12,9 +12,6 @@ import (
 	"github.com/mobilenet-go/mobilenet/wasm/overlay/hud"
 )
 
-// maxFrameBytes refuses frames larger than 4K RGBA: the parent downsizes first.
-const maxFrameBytes = 3840 * 2160 * 4
-
 type prediction struct {
 	label       string
 	probability float64
@@ -33,34 +30,24 @@ type modelInfo struct {
 type state struct {
 	mu sync.Mutex
 
-	pix           []byte // RGBA, frameW*frameH*4, reused across frames
-	frameW        int
-	frameH        int
-	frameDirty    bool
-	preds         [5]prediction
-	npreds        int
-	hist          *hud.History
-	frames        int // results shown since the stream started
-	dropped       int
-	model         modelInfo
-	status        string
-	updates       int // bridge calls that asked for a redraw, for tests
-	draws         int // Draw calls, for tests: redraws only follow updates
-	rejectedFrame string
-	drawMs        [3]float64 // the last Draw's cost: frame, predictions, latency panel
+	preds   [5]prediction
+	npreds  int
+	hist    *hud.History
+	frames  int // results shown since the stream started
+	dropped int
+	model   modelInfo
+	status  string
+	updates int        // bridge calls that asked for a redraw, for tests
+	draws   int        // Draw calls, for tests: redraws only follow updates
+	drawMs  [2]float64 // the last Draw's cost: predictions, latency panel
 }
 
-var (
-	st           = &state{hist: hud.NewHistory(120)}
-	uint8Clamped = js.Global().Get("Uint8ClampedArray")
-	uint8Array   = js.Global().Get("Uint8Array")
-)
+var st = &state{hist: hud.NewHistory(120)}
 
-// installBridge exposes overlayUpdate(msg) to overlay.html, which wraps the parent's
-// frame bytes in this realm's Uint8ClampedArray before calling it (js.CopyBytesToGo
-// checks instanceof against this realm's constructors). msg fields, all optional:
+// installBridge exposes overlayUpdate(msg) to overlay.html (and through it to the
+// page). The HUD never sees camera pixels: the page shows the <video> under it.
+// msg fields, all optional:
 //
-//	frame: Uint8ClampedArray RGBA, width, height
 //	predictions: [{label, probability}] (best first)
 //	timings: {capture, preprocess, inference, total} (ms), now: ms timestamp
 //	frames, dropped: counters; model: {alpha, size, multAdds, params, backend, workers}
@@ -73,13 +60,10 @@ func installBridge() {
 		}
 		st.mu.Lock()
 		defer st.mu.Unlock()
-		err := st.apply(args[0])
+		st.apply(args[0])
 		if v := args[0].Get("redraw"); v.Type() != js.TypeBoolean || v.Bool() {
 			st.updates++
 			ebiten.ScheduleFrame()
-		}
-		if err != "" {
-			return err
 		}
 		return nil
 	}))
@@ -95,23 +79,17 @@ func installBridge() {
 		defer st.mu.Unlock()
 		return map[string]any{
 			"updates": st.updates, "draws": st.draws, "frames": st.frames, "history": st.hist.Len(),
-			"rejected": st.rejectedFrame, "heapAlloc": float64(m.HeapAlloc), "sys": float64(m.Sys),
-			"drawMs": []any{st.drawMs[0], st.drawMs[1], st.drawMs[2]},
+			"heapAlloc": float64(m.HeapAlloc), "sys": float64(m.Sys),
+			"drawMs": []any{st.drawMs[0], st.drawMs[1]},
 		}
 	}))
 }
 
-// apply copies msg into the state and returns a message for a rejected part ("" when
-// all is well); a malformed field never panics, it is skipped.
-func (s *state) apply(msg js.Value) string {
-	var problem string
+// apply copies msg into the state; a malformed field never panics, it is skipped.
+func (s *state) apply(msg js.Value) {
 	if v := msg.Get("reset"); v.Truthy() {
 		s.hist.Reset()
 		s.frames, s.dropped, s.npreds = 0, 0, 0
-	}
-	if f := msg.Get("frame"); f.Type() == js.TypeObject {
-		problem = s.copyFrame(f, intField(msg, "width"), intField(msg, "height"))
-		s.rejectedFrame = problem
 	}
 	if p := msg.Get("predictions"); p.Type() == js.TypeObject {
 		n := min(p.Length(), len(s.preds))
@@ -152,29 +130,6 @@ func (s *state) apply(msg js.Value) string {
 	if v := msg.Get("status"); v.Type() == js.TypeString {
 		s.status = v.String()
 	}
-	return problem
-}
-
-func (s *state) copyFrame(f js.Value, w, h int) string {
-	n := w * h * 4
-	if w <= 0 || h <= 0 || n > maxFrameBytes {
-		return "frame: bad size"
-	}
-	if !f.InstanceOf(uint8Clamped) && !f.InstanceOf(uint8Array) {
-		return "frame: not a Uint8ClampedArray of this window (wrap it in overlay.html's realm)"
-	}
-	if f.Get("length").Int() != n {
-		return "frame: length does not match width*height*4"
-	}
-	if cap(s.pix) < n {
-		s.pix = make([]byte, n)
-	}
-	s.pix = s.pix[:n]
-	if js.CopyBytesToGo(s.pix, f) != n {
-		return "frame: short copy"
-	}
-	s.frameW, s.frameH, s.frameDirty = w, h, true
-	return ""
 }
 
 func floatField(v js.Value, name string) float64 {

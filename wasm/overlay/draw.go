@@ -4,24 +4,21 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"github.com/hajimehoshi/ebiten/v2/vector"
 
 	"github.com/mobilenet-go/mobilenet/wasm/overlay/hud"
 )
 
-// Colours are boxed once so drawing does not convert them per call. Text always sits
-// on a dark translucent panel so it stays readable on any camera image.
+// Colours are boxed once so drawing does not convert them per call. The screen is
+// transparent (the page's <video> shows through); text always sits on a dark
+// translucent panel so it stays readable on any camera image.
 var (
-	background  color.Color = color.RGBA{0x12, 0x14, 0x18, 0xff}
-	panel       color.Color = color.RGBA{0, 0, 0, 0xb0}
+	panel       color.Color = color.RGBA{0, 0, 0, 0xa0}
 	barTrack    color.Color = color.RGBA{0x60, 0x60, 0x60, 0x90}
 	barTop      color.Color = color.RGBA{0x3c, 0xd0, 0x70, 0xff}
 	barOther    color.Color = color.RGBA{0x4a, 0x9a, 0xf0, 0xff}
@@ -35,22 +32,16 @@ var (
 )
 
 type game struct {
-	src      *text.GoTextFaceSource
-	face     *text.GoTextFace
-	frame    *ebiten.Image
-	imageOp  ebiten.DrawImageOptions
-	textOp   text.DrawOptions
-	fontSize float64
+	text *textDrawer
 }
 
-func newGame(src *text.GoTextFaceSource) *game {
-	return &game{src: src, face: &text.GoTextFace{Source: src, Size: 16}}
-}
+func newGame(g *hud.Glyphs) *game { return &game{text: newTextDrawer(g)} }
 
 func (g *game) Update() error { return nil }
 
 // maxScreenWidth caps the drawing buffer: with software WebGL every pixel of every
-// redraw costs CPU that inference needs, and the camera frame is 640 wide anyway.
+// redraw (and of the compositing of a transparent canvas) costs CPU that inference
+// needs; the HUD's text is still crisp at this size.
 const maxScreenWidth = 1280
 
 // Layout renders at device pixels (crisp text on high-DPI screens) up to maxScreenWidth.
@@ -70,74 +61,26 @@ func (g *game) Draw(screen *ebiten.Image) {
 	w, h := float64(screen.Bounds().Dx()), float64(screen.Bounds().Dy())
 	// One font size for everything, from the smaller side, capped so the widest
 	// latency line (about 36 em) fits the width.
-	g.setFontSize(min(max(min(w, h)/26, 11), w/36, 40))
+	g.text.setSize(min(max(min(w, h)/26, 11), w/36, 40))
 	t0 := time.Now()
-	screen.Fill(background)
-	g.drawFrame(screen, w, h)
-	t1 := time.Now()
 	g.drawPredictions(screen, w)
-	t2 := time.Now()
+	t1 := time.Now()
 	g.drawLatency(screen, w, h)
-	t3 := time.Now()
-	st.drawMs = [3]float64{ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2))}
+	t2 := time.Now()
+	st.drawMs = [2]float64{ms(t1.Sub(t0)), ms(t2.Sub(t1))}
 	if st.status != "" {
-		g.drawStatus(screen, w, h)
-	} else if st.frameW == 0 {
-		g.drawStatus(screen, w, h, "Waiting for the camera…")
+		g.drawStatus(screen, w, h, st.status)
 	}
 }
 
-func (g *game) setFontSize(px float64) {
-	px = float64(int(px)) // whole pixels: fewer glyph-cache entries
-	if px != g.fontSize {
-		g.fontSize = px
-		g.face = &text.GoTextFace{Source: g.src, Size: px}
-	}
-}
-
-// drawFrame fits the latest camera frame into the screen, letterboxed.
-func (g *game) drawFrame(screen *ebiten.Image, w, h float64) {
-	if st.frameDirty {
-		if g.frame == nil || g.frame.Bounds().Dx() != st.frameW || g.frame.Bounds().Dy() != st.frameH {
-			if g.frame != nil {
-				g.frame.Deallocate()
-			}
-			// Unmanaged: kept off ebiten's texture atlas, so a full rewrite every
-			// frame is a plain texture upload without atlas bookkeeping and copies.
-			g.frame = ebiten.NewImageWithOptions(image.Rect(0, 0, st.frameW, st.frameH), &ebiten.NewImageOptions{Unmanaged: true})
-		}
-		g.frame.WritePixels(st.pix)
-		st.frameDirty = false
-	}
-	if g.frame == nil {
-		return
-	}
-	fw, fh := float64(g.frame.Bounds().Dx()), float64(g.frame.Bounds().Dy())
-	scale := min(w/fw, h/fh)
-	op := &g.imageOp
-	op.GeoM.Reset()
-	op.GeoM.Scale(scale, scale)
-	op.GeoM.Translate((w-fw*scale)/2, (h-fh*scale)/2)
-	op.Filter = ebiten.FilterLinear
-	screen.DrawImage(g.frame, op)
-}
-
-func (g *game) text(screen *ebiten.Image, s string, x, y float64, c color.RGBA, align text.Align) {
-	op := &g.textOp
-	op.GeoM.Reset()
-	op.GeoM.Translate(x, y)
-	op.ColorScale.Reset()
-	op.ColorScale.ScaleWithColor(c)
-	op.PrimaryAlign = align
-	text.Draw(screen, s, g.face, op)
-}
+func (g *game) fontSize() float64 { return g.text.glyphs.Size() }
 
 // drawPredictions: top-left panel, one row per class: label, percentage, bar.
 func (g *game) drawPredictions(screen *ebiten.Image, w float64) {
 	if st.npreds == 0 {
 		return
 	}
-	fs := g.fontSize
+	fs := g.fontSize()
 	pad, row := fs*0.5, fs*1.9
 	pw := min(w-2*pad, fs*22)
 	ph := pad*2 + row*float64(st.npreds)
@@ -147,10 +90,10 @@ func (g *game) drawPredictions(screen *ebiten.Image, w float64) {
 	for i := range st.npreds {
 		p := st.preds[i]
 		y := y0 + pad + row*float64(i)
-		pct := strconv.FormatFloat(p.probability*100, 'f', 1, 64)
-		pctW := g.runeWidth(pct) + text.Advance("%", g.face)
-		g.text(screen, fit(p.label, inner-pctW-fs*0.5, g.face), x0+pad, y, textColor, text.AlignStart)
-		g.run(screen, x0+pad+inner-pctW, y, textColor, "", pct, "%")
+		pct := strconv.FormatFloat(p.probability*100, 'f', 1, 64) + "%"
+		pctW := g.text.advance(pct)
+		g.text.draw(screen, g.text.fit(p.label, inner-pctW-fs*0.5), x0+pad, y, textColor)
+		g.text.draw(screen, pct, x0+pad+inner-pctW, y, textColor)
 		barY, barH := y+fs*1.25, fs*0.35
 		fillRect(screen, x0+pad, barY, inner, barH, barTrack)
 		c := barOther
@@ -164,7 +107,7 @@ func (g *game) drawPredictions(screen *ebiten.Image, w float64) {
 // drawLatency: bottom panel with the sparkline of per-frame cost (stacked by stage),
 // the newest frame's stages, p50/p95/fps/dropped and the model line.
 func (g *game) drawLatency(screen *ebiten.Image, w, h float64) {
-	fs := g.fontSize
+	fs := g.fontSize()
 	pad, line := fs*0.5, fs*1.35
 	sparkH := fs * 2.4
 	ph := pad*3 + sparkH + line*3
@@ -194,91 +137,35 @@ func (g *game) drawLatency(screen *ebiten.Image, w, h float64) {
 				base -= hh
 			}
 		}
-		g.text(screen, hud.Ms(scaleMs), sx, sy, dimColor, text.AlignStart)
+		g.text.draw(screen, hud.Ms(scaleMs), sx, sy, dimColor)
 	}
 
 	ty := sy + sparkH + pad
 	if last, ok := hist.Last(); ok {
-		x := sx
-		x = g.run(screen, x, ty, textColor, "capture ", hud.Ms(last.Capture), " · preprocess ", hud.Ms(last.Preprocess))
-		g.run(screen, x, ty, textColor, " · inference ", hud.Ms(last.Inference), " · total ", hud.Ms(last.Total))
-		x = g.run(screen, sx, ty+line, textColor, "p50 ", hud.Ms(hist.Percentile(50)), " · p95 ", hud.Ms(hist.Percentile(95)),
-			" · ", strconv.FormatFloat(hist.FPS(2000), 'f', 1, 64))
-		g.run(screen, x, ty+line, textColor, " fps · ", strconv.Itoa(st.frames), " frames · ", strconv.Itoa(st.dropped), " dropped")
+		g.text.draw(screen, "capture "+hud.Ms(last.Capture)+" · preprocess "+hud.Ms(last.Preprocess)+
+			" · inference "+hud.Ms(last.Inference)+" · total "+hud.Ms(last.Total), sx, ty, textColor)
+		g.text.draw(screen, "p50 "+hud.Ms(hist.Percentile(50))+" · p95 "+hud.Ms(hist.Percentile(95))+" · "+
+			strconv.FormatFloat(hist.FPS(2000), 'f', 1, 64)+" fps · "+strconv.Itoa(st.frames)+" frames · "+
+			strconv.Itoa(st.dropped)+" dropped", sx, ty+line, textColor)
 	} else {
-		g.text(screen, "no frames yet", sx, ty, dimColor, text.AlignStart)
+		g.text.draw(screen, "no frames yet", sx, ty, dimColor)
 	}
 	if m := st.model; m.size > 0 {
-		g.text(screen, fmt.Sprintf("α %.2f · ρ %d · %s mult-adds · %s params · %s ×%d",
-			m.alpha, m.size, hud.Count(m.multAdds), hud.Count(m.params), m.backend, max(m.workers, 1)), sx, ty+2*line, dimColor, text.AlignStart)
+		g.text.draw(screen, fmt.Sprintf("α %.2f · ρ %d · %s mult-adds · %s params · %s ×%d",
+			m.alpha, m.size, hud.Count(m.multAdds), hud.Count(m.params), m.backend, max(m.workers, 1)), sx, ty+2*line, dimColor)
 	}
 }
 
-func (g *game) drawStatus(screen *ebiten.Image, w, h float64, msg ...string) {
-	s := st.status
-	if len(msg) > 0 {
-		s = msg[0]
-	}
-	s = fit(s, w*0.9, g.face)
-	tw := text.Advance(s, g.face)
-	fs := g.fontSize
+func (g *game) drawStatus(screen *ebiten.Image, w, h float64, s string) {
+	s = g.text.fit(s, w*0.9)
+	tw := g.text.advance(s)
+	fs := g.fontSize()
 	fillRect(screen, (w-tw)/2-fs*0.6, h/2-fs*0.9, tw+fs*1.2, fs*1.8, panel)
-	g.text(screen, s, w/2, h/2-fs*0.6, statusColor, text.AlignCenter)
-}
-
-// run draws parts left to right from x and returns the x after them. Even-indexed
-// parts are fixed labels, drawn whole; odd-indexed parts are changing values, drawn one
-// character at a time so that ebiten's text cache (keyed by string) holds a few dozen
-// characters instead of a new entry for every number of every frame.
-func (g *game) run(screen *ebiten.Image, x, y float64, c color.RGBA, parts ...string) float64 {
-	for i, p := range parts {
-		if i%2 == 0 {
-			if p != "" {
-				g.text(screen, p, x, y, c, text.AlignStart)
-				x += text.Advance(p, g.face)
-			}
-			continue
-		}
-		for j := 0; j < len(p); {
-			_, n := utf8.DecodeRuneInString(p[j:])
-			ch := p[j : j+n]
-			g.text(screen, ch, x, y, c, text.AlignStart)
-			x += text.Advance(ch, g.face)
-			j += n
-		}
-	}
-	return x
-}
-
-// runeWidth is the advance of s drawn one character at a time (see run).
-func (g *game) runeWidth(s string) float64 {
-	w := 0.0
-	for j := 0; j < len(s); {
-		_, n := utf8.DecodeRuneInString(s[j:])
-		w += text.Advance(s[j:j+n], g.face)
-		j += n
-	}
-	return w
+	g.text.draw(screen, s, (w-tw)/2, h/2-fs*0.6, statusColor)
 }
 
 func fillRect(dst *ebiten.Image, x, y, w, h float64, c color.Color) {
 	vector.FillRect(dst, float32(x), float32(y), float32(w), float32(h), c, false)
-}
-
-// fit shortens s with an ellipsis until it is at most width pixels wide.
-func fit(s string, width float64, face text.Face) string {
-	if text.Advance(s, face) <= width {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 1 {
-		r = r[:len(r)-1]
-		t := string(r) + "…"
-		if text.Advance(t, face) <= width {
-			return t
-		}
-	}
-	return "…"
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,26 +1,28 @@
 //go:build js && wasm
 
-// Command overlay is the live page's HUD, drawn with ebiten inside a same-origin
-// <iframe> (web/overlay.html): the camera frame, the top-5 with probability bars, the
-// latency of every frame (per stage, sparkline, p50/p95, fps, dropped frames) and the
-// model's alpha/rho with its mult-adds and parameters. The parent page pushes frames
-// and results through overlayUpdate (bridge.go); the overlay redraws only then, so it
-// leaves the CPU to the classifier workers.
+// Command overlay is the live page's HUD, drawn with ebiten on a transparent canvas
+// inside a same-origin <iframe> (web/overlay.html) that lies over the page's <video>:
+// the top-5 with probability bars, the latency of every frame (per stage, sparkline,
+// p50/p95, fps, dropped frames) and the model's alpha/rho with its mult-adds and
+// parameters. It never receives camera pixels. The page pushes results through
+// overlayUpdate (bridge.go); the overlay redraws only then, so it leaves the CPU to
+// the classifier workers.
 package main
 
 import (
-	"bytes"
-	"log"
+	"syscall/js"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/mobilenet-go/mobilenet/wasm/overlay/hud"
 )
 
 func main() {
-	src, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
+	glyphs, err := hud.NewGlyphs(goregular.TTF)
 	if err != nil {
-		log.Fatal(err)
+		fail(err)
+		return
 	}
 	installBridge()
 	// Draw only when ScheduleFrame is called (by the bridge) or on input: a 60 fps
@@ -28,7 +30,17 @@ func main() {
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
 	ebiten.SetRunnableOnUnfocused(true)
 	ebiten.SetWindowTitle("MobileNet overlay")
-	if err := ebiten.RunGame(newGame(src)); err != nil {
-		log.Fatal(err)
+	if err := ebiten.RunGameWithOptions(newGame(glyphs), &ebiten.RunGameOptions{ScreenTransparent: true}); err != nil {
+		fail(err)
+	}
+}
+
+// fail tells overlay.html why the HUD stopped (it shows one line and the page keeps
+// its DOM read-out) instead of log.Fatal, whose exit leaves the page calling into a
+// Go program that has gone.
+func fail(err error) {
+	js.Global().Delete("overlayUpdate")
+	if f := js.Global().Get("overlayFailed"); f.Type() == js.TypeFunction {
+		f.Invoke(err.Error())
 	}
 }
