@@ -1,9 +1,12 @@
 package mobilenet_test
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -93,4 +96,29 @@ func ExampleClassifier_Embed() {
 	}
 	fmt.Println(len(features), "features")
 	// Output: 256 features
+}
+
+func ExampleClassifier_ClassifyFile() {
+	dir, _ := os.MkdirTemp("", "mobilenet-example")
+	defer os.RemoveAll(dir)
+	clf, err := mobilenet.Load(writeRandomModel(dir), mobilenet.WithSize(128), mobilenet.WithCrop(0.875))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer clf.Close()
+	photo := filepath.Join(dir, "stripes.png")
+	f, _ := os.Create(photo)
+	png.Encode(f, stripes())
+	f.Close()
+
+	top, err := clf.ClassifyFile(photo, 3) // JPEG, PNG, GIF or WebP
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(top[0].Index, top[0].Label)
+	_, err = clf.ClassifyFile(filepath.Join(dir, "missing.jpg"), 3)
+	fmt.Println("missing file:", errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// 505 coffeepot
+	// missing file: true
 }
