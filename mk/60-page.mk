@@ -1,9 +1,10 @@
-# The live page: serve.go, web/index.html + app.js, the ebiten overlay (web/overlay.wasm)
-# and their tests (serve.go's Go tests, the overlay's HUD logic natively, headless
-# Chromium driving the page with a fake webcam).
-.PHONY: overlay run test-page-go test-browser-page
+# The live page: serve.go, web/index.html + app.js, the ebiten HUD (web/overlay.wasm)
+# and their tests (serve.go's Go tests, the HUD's logic and glyphs natively, headless
+# Chromium driving the page with a fake webcam, with and without WebGL, and Firefox ESR
+# driving the page and the embed example).
+.PHONY: overlay run test-page-go test-browser-page test-browser-firefox
 BUILD_TARGETS += web/overlay.wasm
-TEST_TARGETS += test-page-go test-browser-page
+TEST_TARGETS += test-page-go test-browser-page test-browser-firefox
 
 OVERLAY_SRC := $(wildcard wasm/overlay/*.go wasm/overlay/hud/*.go) go.mod go.sum
 
@@ -22,3 +23,6 @@ test-page-go:
 
 test-browser-page: all node_modules
 	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/page.test.mjs
+
+test-browser-firefox: all node_modules
+	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/firefox.test.mjs
