@@ -11,6 +11,7 @@ OVERLAY_SRC := $(wildcard wasm/overlay/*.go wasm/overlay/hud/*.go) go.mod go.sum
 overlay: web/overlay.wasm
 web/overlay.wasm: $(OVERLAY_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/overlay
+	@touch $@ # go build leaves an up-to-date binary untouched; make compares times
 
 # `make run`: build everything, then serve web/ (ctrl-C stops it).
 run: all

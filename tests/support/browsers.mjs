@@ -55,3 +55,45 @@ async function userAgentVersion(context) {
   await page.close();
   return ua.match(/Chrome\/([\d.]+)/)?.[1] ?? ua;
 }
+
+export const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
+
+/** Firefox's generated fake camera (a test pattern), with the permission prompt answered yes. */
+export const FIREFOX_FAKE_CAMERA_PREFS = {
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+};
+
+/**
+ * Headless Firefox ESR driven by puppeteer-core over WebDriver BiDi, with a fresh
+ * profile; prefs add about:config settings. Resolves to {browser, version, close()};
+ * close() also removes the profile.
+ */
+export async function launchFirefox({ prefs = {} } = {}) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const profile = await mkdtemp(path.join(tmpdir(), 'mobilenet-firefox-'));
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox', executablePath: FIREFOX, headless: true, userDataDir: profile,
+      extraPrefsFirefox: {
+        // No network but the test server: no update checks, telemetry or remote settings.
+        'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false,
+        'toolkit.telemetry.enabled': false, 'browser.safebrowsing.malware.enabled': false,
+        'browser.safebrowsing.phishing.enabled': false, 'network.captive-portal-service.enabled': false,
+        ...prefs,
+      },
+    });
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    browser,
+    version: await browser.version(),
+    close: async () => {
+      await browser.close().catch(() => {});
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
