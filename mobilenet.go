@@ -29,8 +29,8 @@
 // Info().Kernels says which set a program runs: "avx512", "avx2", "wasm-simd", or
 // "generic" for the reference kernels.
 //
-// The same engine, compiled to WebAssembly, backs the browser module in the
-// repository's web/ folder; the command mobilenet (cmd/mobilenet) wraps this package.
+// The command mobilenet (cmd/mobilenet) and the browser module in the repository's
+// web/ folder (this engine compiled to WebAssembly) run the same classify pipeline.
 package mobilenet
 
 import (
