@@ -49,13 +49,14 @@ web/weights/$(WEB_MODEL_NAME).f16.mnw:
 	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@ -f16
 
 # index.json lists the packed models present, parsing alpha and size from the names
-# (mobilenet_v1_<alpha>_<size>[.f16].mnw), so the page can offer them.
+# (mobilenet_v1_<alpha>_<size>[.f16].mnw), so the page can offer them; sha256 (16 hex
+# digits of the content hash) versions the page's weight URLs (?v=, cached immutably).
 web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw)
 	@cd web/weights && { printf '['; sep=''; for f in mobilenet_v1_*.mnw; do \
 	  base=$${f%.mnw}; base=$${base%.f16}; set -- $$(echo "$$base" | tr '_' ' '); \
 	  f16=false; case $$f in *.f16.mnw) f16=true;; esac; \
-	  printf '%s\n  {"file": "%s", "alpha": %s, "size": %s, "f16": %s, "bytes": %s}' \
-	    "$$sep" "$$f" "$$3" "$$4" "$$f16" "$$(wc -c < $$f | tr -d ' ')"; sep=','; \
+	  printf '%s\n  {"file": "%s", "alpha": %s, "size": %s, "f16": %s, "bytes": %s, "sha256": "%s"}' \
+	    "$$sep" "$$f" "$$3" "$$4" "$$f16" "$$(wc -c < $$f | tr -d ' ')" "$$(sha256sum $$f | cut -c1-16)"; sep=','; \
 	done; printf '\n]\n'; } > index.json
 	@cat $@
 
@@ -71,3 +72,46 @@ test-node: web node_modules
 
 test-browser-embed: web node_modules
 	$(NODE) --test tests/browser/embed.test.mjs
+
+# The npm package: web/ is its source (the page and tests use the same files);
+# web/package/ holds its package.json, README and LICENSE. `make pack` stages the
+# shipped files in build/npm-stage/ and leaves exactly one tarball in build/npm/.
+PACK_FILES := web/mobilenet.js web/mobilenet-node.js web/mobilenet-core.js web/mobilenet-worker.js \
+  web/mobilenet-worker-node.js web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet.d.ts \
+  web/wasm_exec.js $(WEB_WASM) web/package/package.json web/package/README.md web/package/LICENSE
+PACK_STAGE := build/npm-stage
+NODE_LTS_DIR := build/node-lts
+NODE_LTS := $(NODE_LTS_DIR)/node_modules/node/bin/node
+
+.PHONY: pack test-pack test-bundlers test-cdn test-node-lts
+TEST_TARGETS += test-pack test-bundlers test-cdn test-node-lts
+
+pack: $(PACK_FILES)
+	rm -rf $(PACK_STAGE) build/npm && mkdir -p $(PACK_STAGE) build/npm
+	cp $(filter-out web/package/%,$(PACK_FILES)) web/package/package.json web/package/README.md web/package/LICENSE $(PACK_STAGE)/
+	cd $(PACK_STAGE) && npm pack --json --pack-destination ../npm > pack.json
+	@$(NODE) -e 'const [p] = JSON.parse(require("fs").readFileSync("$(PACK_STAGE)/pack.json")); console.log(`build/npm/$${p.filename}: $${p.entryCount} files, $${p.size} bytes packed, $${p.unpackedSize} unpacked`)'
+	@for f in $(WEB_WASM); do printf '%-32s %9d bytes, %9d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
+
+# The tarball's contents; the package's types checked by tsc from a consumer.
+test-pack: pack node_modules
+	$(NODE) --test tests/node/package.test.mjs
+
+# Vite, webpack and esbuild apps built from the tarball, classifying in Chromium.
+test-bundlers: pack node_modules
+	$(NODE) --test tests/browser/bundlers.test.mjs
+
+# The module imported from another origin (a CDN), the page on a plain host.
+test-cdn: web node_modules
+	$(NODE) --test tests/browser/cdn.test.mjs
+
+# The current Node LTS, installed from the npm registry as the `node` package (its
+# binary ships inside it), runs the Node tests too. If it cannot be installed, say so
+# and skip: Node 20 (the minimum) already ran them.
+$(NODE_LTS):
+	@mkdir -p $(NODE_LTS_DIR)
+	npm install --prefix $(NODE_LTS_DIR) --no-audit --no-fund --no-save node@26 || true
+
+test-node-lts: web node_modules $(NODE_LTS)
+	@if [ -x $(NODE_LTS) ]; then echo "Node LTS: $$($(NODE_LTS) --version)"; $(NODE_LTS) --test tests/node/; \
+	else echo "test-node-lts: SKIPPED: node@26 (the current LTS) did not install from the npm registry into $(NODE_LTS_DIR)"; fi

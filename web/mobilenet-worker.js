@@ -1,20 +1,45 @@
 // The classifier worker: one Go wasm instance (wasm/classifier) per worker. It
 // downloads the wasm and the model, converts TF.js models, and answers one message per
-// image. Runs as a browser module Worker and as a Node worker_threads Worker.
-// Protocol (from web/mobilenet.js): {id, type: 'init'|'classify'|'embed'|'memStats', ...}
+// image. Runs as a browser module Worker (started by mobilenet.js, directly or through
+// a blob: module importing it) and as a Node worker_threads Worker (through
+// mobilenet-worker-node.js, which calls serve()). It has no `node:` import, so bundlers
+// can build it for browsers as it is.
+// Protocol (from web/mobilenet-core.js): {id, type: 'init'|'classify'|'memStats', ...}
 // answered by {id, ok: true, value} or {id, ok: false, error, code}; plus
 // {type: 'progress', loaded, total} during init and {type: 'fatal', error} if Go exits.
+import './wasm_exec.js'; // Go's runtime glue, a classic script: defines globalThis.Go
+import { Fetcher, Progress, looksLikeJSON } from './mobilenet-fetch.js';
 
-const isNode = typeof self === 'undefined' && typeof process !== 'undefined';
 let port; // {post(msg, transfer), onMessage(fn)}
-if (isNode) {
-  const { parentPort } = await import('node:worker_threads');
-  port = { post: (m, t) => parentPort.postMessage(m, t), onMessage: (f) => parentPort.on('message', f) };
-} else {
-  port = { post: (m, t) => self.postMessage(m, t), onMessage: (f) => { self.onmessage = (e) => f(e.data); } };
+// readLocal(url, maxBytes) => Promise<Uint8Array> reads file: URLs (the Fetcher's
+// readLocal); given by the Node entry, null in browsers.
+let readLocal = null;
+
+/**
+ * Answers the main thread's messages on port; host.readLocal reads file: URLs (Node).
+ * @param {{post(msg: any, transfer?: any[]): void, onMessage(fn: (msg: any) => void): void}} p
+ */
+export function serve(p, host = {}) {
+  port = p;
+  readLocal = host.readLocal ?? null;
+  // Messages are handled one at a time, in order: the Go instance is single-threaded and
+  // a call must not start while init is still awaiting downloads.
+  let chain = Promise.resolve();
+  port.onMessage((msg) => {
+    chain = chain.then(async () => {
+      try {
+        const [value, transfer] = await handle(msg);
+        port.post({ id: msg.id, ok: true, value }, transfer ?? []);
+      } catch (err) {
+        port.post({ id: msg.id, ok: false, error: err?.message ?? String(err), code: err?.code ?? 'EUNKNOWN' });
+      }
+    });
+  });
 }
 
-const CACHE_NAME = 'mobilenet-go-models-v1';
+if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlobalScope) {
+  serve({ post: (m, t) => self.postMessage(m, t), onMessage: (f) => { self.onmessage = (e) => f(e.data); } });
+}
 
 let go = null; // globalThis.mobilenetGo once started
 let labels = null;
@@ -24,20 +49,6 @@ let featureLength = 0;
 class CodedError extends Error {
   constructor(code, message) { super(message); this.code = code; }
 }
-
-// Messages are handled one at a time, in order: the Go instance is single-threaded and
-// a call must not start while init is still awaiting downloads.
-let chain = Promise.resolve();
-port.onMessage((msg) => {
-  chain = chain.then(async () => {
-    try {
-      const [value, transfer] = await handle(msg);
-      port.post({ id: msg.id, ok: true, value }, transfer ?? []);
-    } catch (err) {
-      port.post({ id: msg.id, ok: false, error: err?.message ?? String(err), code: err?.code ?? 'EUNKNOWN' });
-    }
-  });
-});
 
 async function handle(msg) {
   switch (msg.type) {
@@ -54,29 +65,33 @@ function goCall(name, ...args) {
   const res = go[name](...args);
   if (res && typeof res === 'object' && typeof res.error === 'string') {
     const why = res.error.replace(/^(mobilenet: )+/, '');
-    if (name === 'classify') throw new CodedError('EIMAGE', `cannot classify this image: ${why}`);
+    if (name === 'classify') {
+      // The decoder refuses an encoded image over the pixel limit from its header.
+      throw new CodedError(/^image is too large/.test(why) ? 'ETOOBIG' : 'EIMAGE', `cannot classify this image: ${why}`);
+    }
     throw new CodedError('EMODEL', why);
   }
   return res;
 }
 
-async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPacked }) {
-  const useCache = cache !== false;
+async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPacked, stallTimeout }) {
+  // mobilenet-fetch.js confines shard paths, bounds every download, aborts stalled ones
+  // (ETIMEOUT after stallTimeout ms) and caches a model only once Go accepted it.
+  const progress = new Progress((m) => port.post(m));
+  const fetcher = new Fetcher({ cache: cache !== false, progress, stallTimeout, readLocal });
+  const wasm = (url) => fetcher.get(url, { what: 'the classifier wasm', maxBytes: Infinity });
   // Only TF.js models need the bigger build with the importer; guess from the URL so
   // the wasm downloads alongside the model, and correct the guess once the bytes are in.
   const guess = model.url && /\.json([?#]|$)/i.test(model.url) ? tfjsWasmURL : wasmURL;
-  const early = readURL(guess, { what: 'the classifier wasm' });
+  const early = wasm(guess);
   early.catch(() => {}); // awaited below, or dropped if the guess was wrong
-  const progress = new Progress();
-  const data = model.bytes ? new Uint8Array(model.bytes)
-    : await readURL(model.url, { what: 'the model', cache: useCache, progress });
-  const json = looksLikeJSON(data);
-  if (json && !model.url) {
+  const { data, shards } = model.bytes ? { data: new Uint8Array(model.bytes), shards: null } : await fetcher.model(model.url);
+  const json = shards !== null;
+  if (!json && looksLikeJSON(data)) {
     throw new CodedError('EMODEL', 'the given bytes are a TF.js model.json, which needs its URL to find the weight shards: pass the URL');
   }
-  const shards = json ? await fetchShards(data, model.url, useCache, progress) : null;
   const want = json ? tfjsWasmURL : wasmURL;
-  await startGo(want, want === guess ? await early : await readURL(want, { what: 'the classifier wasm' }), wasmExecURL);
+  await startGo(want, want === guess ? await early : await wasm(want), wasmExecURL);
   if (json && typeof go.loadTFJS !== 'function') {
     throw new CodedError('EWASM', `${want} was built without the TF.js importer (-tags tfjs): use classifier-tfjs.wasm or a .mnw model`);
   }
@@ -84,9 +99,11 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   try {
     info = json ? goCall('loadTFJS', data, shards) : goCall('loadPacked', data);
   } catch (err) {
+    await fetcher.discard(); // a cached copy that fails to parse is dropped
     throw new CodedError('EMODEL', `${model.url ?? 'the given bytes'} is not a usable MobileNet v1 model: ${err.message} ` +
       '(use a .mnw file made by "mobilenet import" or a TF.js layers MobileNet v1 model.json)');
   }
+  await fetcher.commit();
   progress.done();
   labels = goCall('labels');
   featureLength = info.featureLength;
@@ -101,12 +118,7 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   return [{ info, packed }, packed ? [packed.buffer] : []];
 }
 
-async function startGo(wasmURL, bytes, wasmExecURL) {
-  try {
-    await import(wasmExecURL); // defines globalThis.Go
-  } catch (err) {
-    throw new CodedError('EWASM', `cannot load ${wasmExecURL}: ${err.message} (run make to build web/)`);
-  }
+async function startGo(wasmURL, bytes) {
   const g = new globalThis.Go();
   let instance;
   try {
@@ -120,126 +132,6 @@ async function startGo(wasmURL, bytes, wasmExecURL) {
     (err) => port.post({ type: 'fatal', error: `the Go runtime crashed: ${err?.message ?? err}` }));
   go = globalThis.mobilenetGo;
   if (!go) throw new CodedError('EWASM', `${wasmURL} did not start the classifier (is it web/classifier.wasm from this build?)`);
-}
-
-function looksLikeJSON(data) {
-  for (const b of data.subarray(0, 64)) {
-    if (b === 0x7b) return true; // '{'
-    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return false;
-  }
-  return false;
-}
-
-async function fetchShards(modelJSON, modelURL, useCache, progress) {
-  let manifest;
-  try {
-    manifest = JSON.parse(new TextDecoder().decode(modelJSON)).weightsManifest;
-  } catch (err) {
-    throw new CodedError('EMODEL', `${modelURL} is not valid JSON: ${err.message}`);
-  }
-  if (!Array.isArray(manifest)) {
-    throw new CodedError('EMODEL', `${modelURL} has no weightsManifest: it is not a TF.js layers model`);
-  }
-  const paths = manifest.flatMap((group) => group.paths ?? []);
-  // The manifest gives every tensor's shape, so the total is known before any shard arrives.
-  const bytesPer = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1 };
-  for (const group of manifest) {
-    for (const w of group.weights ?? []) {
-      const dtype = w.quantization?.dtype ?? w.dtype;
-      progress.expect((w.shape ?? []).reduce((a, b) => a * b, 1) * (bytesPer[dtype] ?? 4));
-    }
-  }
-  const shards = {};
-  await Promise.all(paths.map(async (p) => {
-    shards[p] = await readURL(new URL(p, modelURL).href, { what: 'a weight shard', cache: useCache, progress, expected: true });
-  }));
-  return shards;
-}
-
-// Progress sums bytes over all files of a model and posts {loaded, total} at most every
-// 50 ms; total is 0 while a server gives no length. A file that is complete before the
-// rest of the model is known (model.json, whose shards come next) posts nothing, so
-// the bar never shows 100% early; done() posts the final count.
-class Progress {
-  constructor() { this.loaded = 0; this.total = 0; this.unknown = false; this.last = 0; }
-  expect(n) { if (n > 0) this.total += n; else this.unknown = true; }
-  add(n) {
-    this.loaded += n;
-    const now = performance.now();
-    if (now - this.last > 50 && (this.unknown || this.loaded < this.total)) {
-      this.last = now;
-      this.post(this.unknown ? 0 : this.total);
-    }
-  }
-  post(total) { port.post({ type: 'progress', loaded: this.loaded, total }); }
-  done() { this.post(this.loaded); }
-}
-
-// readURL returns a file's bytes: file: URLs from disk in Node, else fetch, through
-// the Cache API when asked (so a second load makes no network request).
-async function readURL(url, { what, cache = false, progress, expected = false }) {
-  if (url.startsWith('file:')) {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    const path = fileURLToPath(url);
-    let data;
-    try {
-      data = new Uint8Array(await readFile(path));
-    } catch (err) {
-      throw new CodedError('EDOWNLOAD', `cannot read ${what} at ${path}: ${err.code ?? err.message} (check the path; run make to build web/)`);
-    }
-    if (!expected) progress?.expect(data.length);
-    progress?.add(data.length);
-    return data;
-  }
-  const store = cache && typeof caches !== 'undefined' && /^https?:/.test(url) ? await openCache() : null;
-  let res = store ? await store.match(url).catch(() => undefined) : undefined;
-  const fromCache = !!res;
-  if (!res) {
-    try {
-      res = await fetch(url);
-    } catch (err) {
-      throw new CodedError('EDOWNLOAD', `failed to download ${what} from ${url}: ${err.message} (network error, offline, or blocked by CORS)`);
-    }
-    if (!res.ok) {
-      throw new CodedError('EDOWNLOAD', `failed to download ${what} from ${url}: HTTP ${res.status} ${res.statusText} (check the URL; run make to build web/)`);
-    }
-  }
-  const length = Number(res.headers.get('content-length')) || 0;
-  if (!expected) progress?.expect(length);
-  const put = store && !fromCache ? store.put(url, res.clone()).catch(() => {}) : null;
-  const data = await readBody(res, progress, url, what);
-  await put;
-  return data;
-}
-
-async function openCache() {
-  try { return await caches.open(CACHE_NAME); } catch { return null; }
-}
-
-async function readBody(res, progress, url, what) {
-  try {
-    if (!progress || !res.body) {
-      const data = new Uint8Array(await res.arrayBuffer());
-      progress?.add(data.length);
-      return data;
-    }
-    const chunks = [];
-    let n = 0;
-    for (const reader = res.body.getReader(); ;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
-      progress.add(value.length);
-    }
-    const data = new Uint8Array(n);
-    let off = 0;
-    for (const c of chunks) { data.set(c, off); off += c.length; }
-    return data;
-  } catch (err) {
-    throw new CodedError('EDOWNLOAD', `download of ${what} from ${url} broke off: ${err.message}`);
-  }
 }
 
 // classify runs one image: {bytes, width, height} (width 0 = encoded image) with
@@ -266,11 +158,12 @@ function classify({ input, size, crop, topk, threshold, embed }) {
   return [{ predictions, features, timings }, features ? [features.buffer] : []];
 }
 
-// readBitmap reads an ImageBitmap's RGBA pixels through a reused OffscreenCanvas, so
-// the page's main thread never does the readback.
+// readBitmap reads an ImageBitmap's (or a transferred VideoFrame's) RGBA pixels
+// through a reused OffscreenCanvas, so the page's main thread never does the readback;
+// it closes the bitmap, which is the worker's (a snapshot, or transferred to it).
 let canvas = null, ctx = null;
 function readBitmap(bitmap) {
-  const { width, height } = bitmap;
+  const width = bitmap.displayWidth ?? bitmap.width, height = bitmap.displayHeight ?? bitmap.height;
   try {
     if (!canvas) {
       canvas = new OffscreenCanvas(width, height);
@@ -278,7 +171,7 @@ function readBitmap(bitmap) {
     }
     if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
     ctx.clearRect(0, 0, width, height);
-    ctx.drawImage(bitmap, 0, 0);
+    ctx.drawImage(bitmap, 0, 0, width, height);
     return { bytes: new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer), width, height };
   } catch (err) {
     const hint = err?.name === 'SecurityError'

@@ -1,4 +1,5 @@
-// Types for web/mobilenet.js: MobileNet v1 classification in a Web Worker (Go + wasm).
+// Types for web/mobilenet.js and web/mobilenet-node.js (the package's browser and
+// Node entries, one API): MobileNet v1 classification in a Web Worker (Go + wasm).
 
 /** The public TF.js MobileNet v1 1.0/224 model.json, used when load() gets no model. */
 export const DEFAULT_MODEL: string;
@@ -18,19 +19,31 @@ export interface LoadOptions {
   workers?: number;
   /** Force the plain or SIMD build; default: SIMD when supported. */
   backend?: 'wasm-simd' | 'wasm';
-  /** Override the wasm file (default: classifier[-simd].wasm next to mobilenet.js). */
+  /** Self-host the wasm (default: classifier[-simd].wasm next to mobilenet.js). Fetched with CORS when cross-origin. */
   wasmURL?: string | URL;
   /** The wasm with the TF.js importer, used for model.json models (default: classifier-tfjs[-simd].wasm, or wasmURL if given). */
   tfjsWasmURL?: string | URL;
-  /** Override wasm_exec.js (default: next to mobilenet.js). It must come from the Go that built the wasm. */
-  wasmExecURL?: string | URL;
+  /**
+   * Self-host the worker: the URL of mobilenet-worker.js (which imports wasm_exec.js,
+   * mobilenet-fetch.js and mobilenet-limits.js next to itself). Default: next to
+   * mobilenet.js. A cross-origin worker is started through a same-origin blob: module.
+   */
+  workerURL?: string | URL;
   /** Keep downloaded models in the Cache API so a second load makes no request. Default true. */
   cache?: boolean;
+  /** Aborting it rejects load() with EABORTED (the reason in the message) and stops every worker it started. */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds the whole load() may take: past it load() rejects with ETIMEOUT and
+   * stops every worker it started. A download that sends nothing for this long (default
+   * 30 s) also fails with ETIMEOUT.
+   */
+  timeout?: number;
 }
 
 /** A raw frame: RGBA bytes, row after row, width * height * 4 of them. */
 export interface RawFrame {
-  data: Uint8ClampedArray | Uint8Array | ArrayBuffer;
+  data: Uint8ClampedArray | Uint8Array | ArrayBuffer | SharedArrayBuffer;
   width: number;
   height: number;
 }
@@ -42,7 +55,7 @@ export interface RawFrame {
  */
 export type ImageInput =
   | HTMLImageElement | SVGImageElement | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas
-  | ImageBitmap | VideoFrame | ImageData | RawFrame | Blob | ArrayBuffer | ArrayBufferView;
+  | ImageBitmap | VideoFrame | ImageData | RawFrame | Blob | ArrayBuffer | SharedArrayBuffer | ArrayBufferView;
 
 export interface ClassifyOptions {
   /** How many classes to return, 1..1000. Default 5. */
@@ -54,11 +67,15 @@ export interface ClassifyOptions {
   /** false: resize the whole image (default); true: central 87.5%; a number: that central fraction. */
   crop?: boolean | number;
   /**
-   * Raw frames' and ArrayBuffers' memory is transferred to the worker (the caller's
-   * buffer is detached afterwards) unless this is false. Default: true for raw frames,
-   * false for ArrayBuffers.
+   * Zero-copy: hand the caller's memory to the worker instead of copying it. The
+   * ArrayBuffer of a raw frame, ImageData, ArrayBuffer or whole-buffer typed array is
+   * then detached (length 0; a later call with it rejects with EDETACHED), and an
+   * ImageBitmap or VideoFrame is transferred and closed. Shared memory is always copied.
+   * Default false: the caller's pixels are copied and left as they were.
    */
   transfer?: boolean;
+  /** Resolve to a plain {predictions, timings} object instead of the array with `.timings`. */
+  details?: boolean;
 }
 
 export interface Prediction {
@@ -80,7 +97,14 @@ export interface Timings {
   queue: number;
 }
 
+/** The array of predictions, carrying `.timings` (a property that structuredClone and JSON drop). */
 export type Predictions = Prediction[] & { timings: Timings };
+
+/** classify(input, {details: true}): plain data, kept whole by structuredClone, postMessage and JSON. */
+export interface ClassifyResult {
+  predictions: Prediction[];
+  timings: Timings;
+}
 
 export interface ClassifierInfo {
   alpha: number;
@@ -93,18 +117,29 @@ export interface ClassifierInfo {
   workers: number;
 }
 
+/**
+ * EDOWNLOAD network/HTTP/file failure; EMODEL not a usable model (or a shard path
+ * leaving its folder); ETOOBIG over a size bound (a download, or an image over 40 MP);
+ * ETIMEOUT load() timeout or a stalled download; EABORTED load()'s signal; EWASM the
+ * wasm would not start; EIMAGE undecodable image; EINPUT unsupported or inconsistent
+ * input; EDETACHED a detached buffer or closed bitmap; EOPTIONS bad options; EDISPOSED
+ * after dispose(); ECRASHED the worker died; EPROTOCOL, ESTATE, EUNKNOWN internal.
+ */
 export type ErrorCode =
-  | 'EDOWNLOAD' | 'EMODEL' | 'EWASM' | 'EIMAGE' | 'EINPUT' | 'EOPTIONS' | 'EDISPOSED' | 'ECRASHED';
+  | 'EDOWNLOAD' | 'EMODEL' | 'ETOOBIG' | 'ETIMEOUT' | 'EABORTED' | 'EWASM' | 'EIMAGE' | 'EINPUT'
+  | 'EDETACHED' | 'EOPTIONS' | 'EDISPOSED' | 'ECRASHED' | 'EPROTOCOL' | 'ESTATE' | 'EUNKNOWN';
 
 export class MobileNetError extends Error {
   code: ErrorCode;
 }
 
 export class Classifier {
+  /** Classes, best first, as {predictions, timings}. Calls settle in call order. */
+  classify(input: ImageInput, options: ClassifyOptions & { details: true }): Promise<ClassifyResult>;
   /** Classes, best first; the array carries `.timings`. Calls settle in call order. */
-  classify(input: ImageInput, options?: ClassifyOptions): Promise<Predictions>;
+  classify(input: ImageInput, options?: ClassifyOptions & { details?: false }): Promise<Predictions>;
   /** The pooled features (for custom classes on top). */
-  embed(input: ImageInput, options?: Omit<ClassifyOptions, 'topk' | 'threshold'>): Promise<Float32Array>;
+  embed(input: ImageInput, options?: Omit<ClassifyOptions, 'topk' | 'threshold' | 'details'>): Promise<Float32Array>;
   info(): ClassifierInfo;
   /** True while every worker is busy: a camera loop may skip this frame. */
   readonly busy: boolean;

@@ -1,5 +1,9 @@
-// A tiny static server for the embed tests: web/ at /, the shared photos at /samples/.
-// It counts requests per path so tests can see what the browser fetched.
+// The one static server of the browser tests: plain files, no COOP/COEP (an ordinary
+// host). By default web/ at / and the shared photos at /samples/; `roots` maps other
+// URL prefixes to folders (the longest prefix wins); `cors` adds
+// Access-Control-Allow-Origin: * (a CDN); `silent` prefixes are accepted and never
+// answered (a stalled download). It counts requests per path and keeps each answer's
+// status, so tests can see what the browser fetched and that nothing was missing.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -10,25 +14,45 @@ const types = {
   '.jpeg': 'image/jpeg', '.jpg': 'image/jpeg', '.png': 'image/png', '.mnw': 'application/octet-stream',
 };
 
-export async function startServer({ web, samples }) {
+/**
+ * Starts a server on 127.0.0.1 (or host) at a free port. Resolves to
+ * {url, hits: Map(path -> count), log: [{path, status}], close()}.
+ */
+export async function startServer({ web, samples, roots = {}, cors = false, silent = [], host = '127.0.0.1' }) {
+  const mounts = Object.entries({ ...(web ? { '/': web } : {}), ...(samples ? { '/samples/': samples } : {}), ...roots })
+    .sort((a, b) => b[0].length - a[0].length);
   const hits = new Map();
+  const log = [];
+  const held = new Set();
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const [root, rel] = path.startsWith('/samples/') ? [samples, path.slice(9)] : [web, path.slice(1) || 'index.html'];
-    const file = resolve(root, normalize(rel));
-    if (!file.startsWith(resolve(root))) { res.writeHead(403).end(); return; }
+    const extra = cors ? { 'access-control-allow-origin': '*' } : {};
+    const answer = (status, headers = {}) => { log.push({ path, status }); res.writeHead(status, { ...extra, ...headers }); };
+    if (silent.some((p) => path.startsWith(p))) { held.add(res); log.push({ path, status: 'held' }); return; }
+    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+    if (!mount) { answer(404); res.end('not found'); return; }
+    const [prefix, root] = mount;
+    const file = resolve(root, normalize(path.slice(prefix.length) || 'index.html'));
+    if (!file.startsWith(resolve(root))) { answer(403); res.end(); return; }
     let st;
-    try { st = statSync(file); } catch { res.writeHead(404, 'Not Found').end('not found'); return; }
-    if (!st.isFile()) { res.writeHead(404, 'Not Found').end('not found'); return; }
-    res.writeHead(200, {
+    try { st = statSync(file); } catch { answer(404); res.end('not found'); return; }
+    if (!st.isFile()) { answer(404); res.end('not found'); return; }
+    answer(200, {
       'content-type': types[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'content-length': st.size, 'cache-control': 'no-store',
     });
     createReadStream(file).pipe(res);
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, hits, close: () => new Promise((r) => server.close(r)) };
+  await new Promise((r) => server.listen(0, host, r));
+  return {
+    url: `http://${host}:${server.address().port}`, hits, log,
+    close: () => {
+      for (const r of held) r.destroy();
+      server.closeAllConnections();
+      return new Promise((r) => server.close(r));
+    },
+  };
 }
 
 export { join };

@@ -70,14 +70,76 @@ describe('wasm module vs native engine', () => {
     const p = photos[1];
     const frame = await decodeRGBA(p.path, join(tmpdir(), `mobilenet-node-${process.pid}.rgba`));
     const encoded = await clf.classify(await readFile(p.path), { topk: 10 });
-    const copy = new Uint8ClampedArray(frame.data);
     const raw = await clf.classify(frame, { topk: 10 });
     assert.deepEqual(raw.map((r) => r.index), encoded.map((r) => r.index));
     for (const [i, r] of raw.entries()) assert.ok(Math.abs(r.probability - encoded[i].probability) < 1e-5);
-    assert.equal(frame.data.byteLength, 0, 'the frame buffer was transferred, not copied');
-    const kept = await clf.classify({ data: copy, width: frame.width, height: frame.height }, { transfer: false });
-    assert.equal(copy.byteLength, frame.width * frame.height * 4, 'transfer: false leaves the caller its buffer');
-    assert.equal(kept[0].index, encoded[0].index);
+  });
+});
+
+describe("the caller's memory", () => {
+  let frame, bytes;
+  before(async () => {
+    frame = await decodeRGBA(photos[2].path, join(tmpdir(), `mobilenet-node-${process.pid}-2.rgba`));
+    bytes = await readFile(photos[2].path);
+  });
+
+  test('a raw frame classified twice gives the same answer twice and is unchanged', async () => {
+    const before = frame.data.slice();
+    const a = await clf.classify(frame, { topk: 5 });
+    const b = await clf.classify(frame, { topk: 5 });
+    assert.deepEqual(b.map((r) => [r.index, r.probability]), a.map((r) => [r.index, r.probability]));
+    assert.equal(frame.data.byteLength, frame.width * frame.height * 4, 'the caller keeps its buffer');
+    assert.deepEqual(frame.data, before, 'and its pixels');
+  });
+
+  test('ArrayBuffers, typed arrays and views into part of a buffer are copied', async () => {
+    const buffer = new Uint8Array(bytes).buffer;
+    const a = await clf.classify(buffer);
+    assert.equal(buffer.byteLength, bytes.length);
+    const padded = new Uint8Array(bytes.length + 16);
+    padded.set(bytes, 8);
+    const view = padded.subarray(8, 8 + bytes.length);
+    const b = await clf.classify(view);
+    assert.equal(padded.byteLength, bytes.length + 16);
+    assert.equal(b[0].index, a[0].index);
+  });
+
+  test('transfer: true hands the buffer over (detached) and a second call says so', async () => {
+    const copy = { data: frame.data.slice(), width: frame.width, height: frame.height };
+    const moved = await clf.classify(copy, { transfer: true });
+    assert.equal(copy.data.byteLength, 0, 'the frame buffer was transferred');
+    const want = await clf.classify(frame);
+    assert.equal(moved[0].index, want[0].index);
+    const err = await clf.classify(copy).then(() => null, (e) => e);
+    assert.equal(err?.code, 'EDETACHED', err?.message);
+    const buffer = new Uint8Array(bytes).buffer;
+    await clf.classify(buffer, { transfer: true });
+    assert.equal(buffer.byteLength, 0);
+    assert.equal((await clf.classify(buffer).catch((e) => e)).code, 'EDETACHED');
+  });
+
+  test('views over a SharedArrayBuffer are copied and classified', async () => {
+    const shared = new Uint8ClampedArray(new SharedArrayBuffer(frame.data.byteLength));
+    shared.set(frame.data);
+    const want = await clf.classify(frame);
+    const got = await clf.classify({ data: shared, width: frame.width, height: frame.height }, { transfer: true });
+    assert.equal(got[0].index, want[0].index);
+    assert.equal(shared.byteLength, frame.data.byteLength, 'a shared buffer cannot be transferred: it was copied');
+    const encoded = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    encoded.set(bytes);
+    assert.equal((await clf.classify(encoded))[0].index, (await clf.classify(bytes))[0].index);
+    assert.equal((await clf.classify(encoded.buffer))[0].index, (await clf.classify(bytes))[0].index);
+  });
+
+  test('details: true gives {predictions, timings}, which survive structuredClone and JSON', async () => {
+    const r = await clf.classify(bytes, { details: true, topk: 3 });
+    assert.equal(r.predictions.length, 3);
+    for (const k of ['decode', 'preprocess', 'inference', 'total', 'capture', 'queue']) assert.ok(r.timings[k] >= 0, k);
+    assert.deepEqual(structuredClone(r), r);
+    assert.deepEqual(JSON.parse(JSON.stringify(r)), r);
+    const plain = await clf.classify(bytes, { topk: 3 });
+    assert.ok(Array.isArray(plain) && plain.timings.inference > 0, 'without details: the array with .timings, as before');
+    assert.deepEqual(plain.map((p) => p.index), r.predictions.map((p) => p.index));
   });
 });
 

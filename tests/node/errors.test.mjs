@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { modelJSON, moduleURL, pickSamples, testModel } from './helpers.mjs';
 
@@ -70,11 +71,67 @@ describe('load errors', () => {
     await rejects(load({ model: 42 }), 'EOPTIONS', 'model');
   });
 
+  test('bad options are refused before any work: timeout, signal, the old wasmExecURL', async () => {
+    await rejects(load({ model: testModel, timeout: 0 }), 'EOPTIONS', 'timeout');
+    await rejects(load({ model: testModel, timeout: '5s' }), 'EOPTIONS', 'timeout');
+    await rejects(load({ model: testModel, signal: {} }), 'EOPTIONS', 'AbortSignal');
+    await rejects(load({ model: testModel, wasmExecURL: 'x.js' }), 'EOPTIONS', 'workerURL');
+  });
+
   test('a wasm URL that is not our classifier', async () => {
     await rejects(load({ model: testModel, wasmURL: join(tmp, 'missing.wasm') }), 'EDOWNLOAD', 'missing.wasm');
     const bad = join(tmp, 'bad.wasm');
     writeFileSync(bad, 'not wasm');
     await rejects(load({ model: testModel, wasmURL: bad }), 'EWASM', 'bad.wasm');
+  });
+});
+
+// Threads of this process: each worker is one, so a count back at its old value means
+// every worker a failed load started is gone (Linux).
+const threads = () => readdirSync('/proc/self/task').length;
+async function settledThreads(want) {
+  for (let i = 0; i < 50 && threads() > want; i++) await new Promise((r) => setTimeout(r, 50));
+  return threads();
+}
+
+describe('load({signal, timeout}) against a server that never answers', () => {
+  let server, url;
+  const held = new Set();
+  before(async () => {
+    server = createServer((req, res) => { held.add(res); }); // accepts, then says nothing
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${server.address().port}/model.mnw`;
+  });
+  after(() => { for (const r of held) r.destroy(); server.closeAllConnections(); server.close(); });
+
+  test('timeout rejects with ETIMEOUT in time and stops every worker', async () => {
+    const base = threads();
+    const t0 = performance.now();
+    await rejects(load({ model: url, timeout: 1500, workers: 2 }), 'ETIMEOUT', '1500 ms');
+    const took = performance.now() - t0;
+    assert.ok(took >= 1400 && took < 4000, `rejected after ${took} ms`);
+    assert.equal(await settledThreads(base), base, 'no worker thread is left');
+  });
+
+  test('an abort rejects with EABORTED, the reason in the message, and stops the worker', async () => {
+    const base = threads();
+    const ac = new AbortController();
+    const t0 = performance.now();
+    setTimeout(() => ac.abort(new Error('user went away')), 300);
+    const err = await rejects(load({ model: url, signal: ac.signal }), 'EABORTED', 'user went away');
+    assert.ok(performance.now() - t0 < 2000);
+    assert.equal(err.cause.message, 'user went away');
+    assert.equal(await settledThreads(base), base, 'no worker thread is left');
+  });
+
+  test('an already aborted signal rejects at once, starting nothing', async () => {
+    const base = threads();
+    await rejects(load({ model: url, signal: AbortSignal.abort('not now') }), 'EABORTED', 'not now');
+    assert.equal(threads(), base);
+  });
+
+  test('AbortSignal.timeout works as a signal too', async () => {
+    await rejects(load({ model: url, signal: AbortSignal.timeout(300) }), 'EABORTED', 'TimeoutError');
   });
 });
 
@@ -93,6 +150,25 @@ describe('call errors', () => {
     await rejects(clf.classify({ data: new Uint8Array(0), width: 0, height: 0 }), 'EINPUT', 'positive integers');
     const top = await clf.classify(photo);
     assert.equal(top.length, 5);
+  });
+
+  test('the pixel limit is checked from the dimensions, before any buffer', async () => {
+    // 25000x25000 RGBA would be 2.5 GB: refused with ETOOBIG from width and height alone.
+    await rejects(clf.classify({ data: new Uint8Array(16), width: 25000, height: 25000 }), 'ETOOBIG', '25000x25000', '40000000');
+    await rejects(clf.classify({ data: new Uint8Array(16), width: 40_000_001, height: 1 }), 'ETOOBIG');
+    await rejects(clf.classify(photo, { transfer: 'yes' }), 'EOPTIONS', 'transfer');
+    await rejects(clf.classify(photo, { details: 1 }), 'EOPTIONS', 'details');
+  });
+
+  test('detached buffers reject with EDETACHED', async () => {
+    const buffer = new ArrayBuffer(64);
+    const bytes = new Uint8Array(buffer), pixels = new Uint8ClampedArray(buffer); // views made before
+    structuredClone(buffer, { transfer: [buffer] }); // detaches it
+    await rejects(clf.classify(buffer), 'EDETACHED', 'detached');
+    await rejects(clf.classify(bytes), 'EDETACHED');
+    await rejects(clf.classify({ data: pixels, width: 4, height: 4 }), 'EDETACHED');
+    await rejects(clf.classify({ data: buffer, width: 4, height: 4 }), 'EDETACHED');
+    await rejects(load({ model: buffer }), 'EDETACHED');
   });
 
   test('bad call options', async () => {

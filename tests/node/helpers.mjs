@@ -13,7 +13,7 @@ export const tfjsDir = join(shared, 'models/mobilenet_v1_0.75_224');
 export const modelJSON = join(tfjsDir, 'model.json');
 export const packedModel = join(repo, 'web/weights/mobilenet_v1_0.75_224.mnw');
 export const packedF16 = join(repo, 'web/weights/mobilenet_v1_0.75_224.f16.mnw');
-export const moduleURL = new URL('../../web/mobilenet.js', import.meta.url).href;
+export const moduleURL = new URL('../../web/mobilenet-node.js', import.meta.url).href;
 
 /** The model tests load: the .mnw built by make when present, else the TF.js directory's model.json. */
 export const testModel = existsSync(packedModel) ? packedModel : modelJSON;
