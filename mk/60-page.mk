@@ -2,9 +2,9 @@
 # and their tests (serve.go's Go tests, the HUD's logic and glyphs natively, headless
 # Chromium driving the page with a fake webcam, with and without WebGL, and Firefox ESR
 # driving the page and the embed example).
-.PHONY: overlay run test-page-go test-browser-page test-browser-firefox
-BUILD_TARGETS += web/overlay.wasm
-TEST_TARGETS += test-page-go test-browser-page test-browser-firefox
+.PHONY: overlay run test-page-go test-browser-page test-browser-firefox test-browser-offline
+BUILD_TARGETS += web/overlay.wasm web/assets.json
+TEST_TARGETS += test-page-go test-browser-page test-browser-firefox test-browser-offline
 
 OVERLAY_SRC := $(wildcard wasm/overlay/*.go wasm/overlay/hud/*.go) go.mod go.sum
 
@@ -12,6 +12,15 @@ overlay: web/overlay.wasm
 web/overlay.wasm: $(OVERLAY_SRC)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $@ ./wasm/overlay
 	@touch $@ # go build leaves an up-to-date binary untouched; make compares times
+
+# assets.json: every file of the page with 16 hex digits of its SHA-256, for the
+# service worker (web/sw.js), which caches each file under its content hash.
+PAGE_ASSETS = $(sort $(filter-out web/sw.js web/assets.json,$(wildcard web/*.html web/*.js web/*.css)) \
+  $(WEB_WASM) web/overlay.wasm web/wasm_exec.js $(WEB_WEIGHTS) $(wildcard web/weights/*.mnw) web/weights/index.json)
+web/assets.json: $(PAGE_ASSETS)
+	@cd web && { printf '{'; sep=''; for f in $(PAGE_ASSETS:web/%=%); do \
+	  printf '%s\n  "%s": "%s"' "$$sep" "$$f" "$$(sha256sum $$f | cut -c1-16)"; sep=','; done; \
+	  printf '\n}\n'; } > assets.json.tmp && mv assets.json.tmp assets.json
 
 # `make run`: build everything, then serve web/ (ctrl-C stops it).
 run: all
@@ -27,3 +36,6 @@ test-browser-page: all node_modules
 
 test-browser-firefox: all node_modules
 	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/firefox.test.mjs
+
+test-browser-offline: all node_modules
+	SHARED="$(SHARED)" $(NODE) --test --test-concurrency=1 tests/browser/offline.test.mjs

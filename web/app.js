@@ -302,6 +302,40 @@ document.addEventListener('paste', (e) => {
   if (files.length) { e.preventDefault(); cards.add(files); }
 });
 
+// ---- offline: the service worker (web/sw.js) ---------------------------------------
+
+// ?sw=0 leaves it out (an A/B switch for first-visit timing).
+const SERVICE_WORKER = params.get('sw') !== '0' && 'serviceWorker' in navigator && window.isSecureContext;
+
+// startServiceWorker registers sw.js and, on a first visit, waits briefly for it to
+// take control: the classifier's workers start after that, so their wasm and weights
+// downloads pass through it and are cached for repeat and offline visits.
+async function startServiceWorker() {
+  if (!SERVICE_WORKER) return;
+  try {
+    await navigator.serviceWorker.register('sw.js');
+    if (navigator.serviceWorker.controller) return;
+    await Promise.race([
+      new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true })),
+      new Promise((r) => setTimeout(r, 3000)),
+    ]);
+  } catch (err) {
+    console.warn('service worker:', err.message); // the page works without it, online
+  }
+}
+
+// cached() resolves, once the service worker has stored what it is fetching, to the
+// list of cached files ("path?v=hash"); [] without a service worker.
+function cached() {
+  const sw = navigator.serviceWorker?.controller;
+  if (!sw) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = (e) => resolve(e.data.cached);
+    sw.postMessage({ type: 'flush' }, [ch.port2]);
+  });
+}
+
 // ---- settings -----------------------------------------------------------------
 
 ui.model.addEventListener('change', () => switchModel(ui.model.value));
@@ -318,8 +352,9 @@ window.mobilenetPage = {
     // Per stage over the last 120 results: {capture: {p50, p95}, ...}.
     stages: Object.fromEntries(STAGES.map((k) => [k, { p50: stats.percentile(50, k), p95: stats.percentile(95, k) }])),
   }),
-  switchModel, modelReady: modelReadyPromise, cardsDone: () => cards.queue,
+  switchModel, modelReady: modelReadyPromise, cardsDone: () => cards.queue, cached,
 };
 
+await startServiceWorker();
 const list = await listModels();
 if (list.length) switchModel(ui.model.value);
