@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 )
 
@@ -39,7 +40,7 @@ func PreprocessRGBA(dst []float32, pix []byte, width, height, stride, size int, 
 		return fmt.Errorf("mobilenet: preprocess: %dx%d RGBA frame with stride %d needs %d bytes, got %d",
 			width, height, stride, need, len(pix))
 	}
-	src := pixelSource{pix: pix, strid: stride}
+	src := pixelSource{pix: pix, stride: stride}
 	return preprocess(dst, &src, 0, 0, width, height, size, crop)
 }
 
@@ -81,8 +82,12 @@ func preprocess(dst []float32, src *pixelSource, minX, minY, w, h, size int, cro
 // shifted in float32. Explicit float64() conversions forbid fused multiply-adds,
 // which would round differently.
 func resizeNormalize(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
-	if src.pix != nil {
+	switch {
+	case src.pix != nil:
 		resizeNormalizePix(dst, src, x0, y0, w, h, size)
+		return
+	case src.ycc != nil && src.cx >= 0:
+		resizeNormalizeYCbCr(dst, src, x0, y0, w, h, size)
 		return
 	}
 	ratioY := float64(h) / float64(size)
@@ -107,7 +112,7 @@ func resizeNormalize(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
 // resizeNormalizePix is resizeNormalize for 4-byte pixels (RGBA, NRGBA, camera
 // frames): the per-frame path, reading pix directly.
 func resizeNormalizePix(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
-	pix, stride := src.pix, src.strid
+	pix, stride := src.pix, src.stride
 	base := (y0-src.min.Y)*stride + (x0-src.min.X)*4
 	ratioY := float64(h) / float64(size)
 	ratioX := float64(w) / float64(size)
@@ -123,6 +128,38 @@ func resizeNormalizePix(dst []float32, src *pixelSource, x0, y0, w, h, size int)
 			d[0] = normalize(lerp2(tl[0], tr[0], bl[0], br[0], dx, dy))
 			d[1] = normalize(lerp2(tl[1], tr[1], bl[1], br[1], dx, dy))
 			d[2] = normalize(lerp2(tl[2], tr[2], bl[2], br[2], dx, dy))
+			o += 3
+		}
+	}
+}
+
+// resizeNormalizeYCbCr is resizeNormalize for a YCbCr image (a JPEG, the common
+// case) at non-negative bounds: it indexes the luma and chroma planes directly,
+// each row's bases once, and converts like pixelSource.rgb.
+func resizeNormalizeYCbCr(dst []float32, src *pixelSource, x0, y0, w, h, size int) {
+	m, cx, cy := src.ycc, src.cx, src.cy
+	ratioY := float64(h) / float64(size)
+	ratioX := float64(w) / float64(size)
+	// Pixel (x, y) has luma at yRow(y)+x and chroma at cRow(y)+x>>cx.
+	yRow := func(y int) int { return (y-src.min.Y)*m.YStride - src.min.X }
+	cRow := func(y int) int { return (y>>cy-src.min.Y>>cy)*m.CStride - src.min.X>>cx }
+	o := 0
+	for r := 0; r < size; r++ {
+		top, bot, dy := sourceCoord(ratioY, r, h)
+		yT, yB := yRow(y0+top), yRow(y0+bot)
+		cT, cB := cRow(y0+top), cRow(y0+bot)
+		for c := 0; c < size; c++ {
+			left, right, dx := sourceCoord(ratioX, c, w)
+			xl, xr := x0+left, x0+right
+			cl, cr := xl>>cx, xr>>cx
+			tlR, tlG, tlB := color.YCbCrToRGB(m.Y[yT+xl], m.Cb[cT+cl], m.Cr[cT+cl])
+			trR, trG, trB := color.YCbCrToRGB(m.Y[yT+xr], m.Cb[cT+cr], m.Cr[cT+cr])
+			blR, blG, blB := color.YCbCrToRGB(m.Y[yB+xl], m.Cb[cB+cl], m.Cr[cB+cl])
+			brR, brG, brB := color.YCbCrToRGB(m.Y[yB+xr], m.Cb[cB+cr], m.Cr[cB+cr])
+			d := dst[o : o+3]
+			d[0] = normalize(lerp2(tlR, trR, blR, brR, dx, dy))
+			d[1] = normalize(lerp2(tlG, trG, blG, brG, dx, dy))
+			d[2] = normalize(lerp2(tlB, trB, blB, brB, dx, dy))
 			o += 3
 		}
 	}

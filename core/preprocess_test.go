@@ -107,6 +107,11 @@ func TestPreprocessPathsAgree(t *testing.T) {
 			assertSame(t, "YCbCr "+ratio.String(), preprocessed(t, ycc, size, crop), want)
 			assertSame(t, "NYCbCrA", preprocessed(t, &image.NYCbCrA{YCbCr: *ycc, A: make([]byte, 37*29), AStride: 37}, size, crop), want)
 			assertSame(t, "generic", preprocessed(t, opaqueImage{rgba}, size, crop), want)
+			// A YCbCr sub-image at odd bounds: its chroma rows and columns start mid-sample.
+			sub := ycc.SubImage(image.Rect(3, 5, 30, 26)).(*image.YCbCr)
+			subRGBA := image.NewRGBA(sub.Bounds())
+			draw.Draw(subRGBA, subRGBA.Bounds(), sub, sub.Bounds().Min, draw.Src)
+			assertSame(t, "YCbCr sub-image "+ratio.String(), preprocessed(t, sub, size, crop), preprocessed(t, subRGBA, size, crop))
 		}
 
 		n := randomNRGBA(rng, 41, 23)
