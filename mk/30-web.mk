@@ -95,7 +95,7 @@ pack: $(PACK_FILES)
 
 # The tarball's contents; the package's types checked by tsc from a consumer.
 test-pack: pack node_modules
-	$(NODE) --test tests/node/package.test.mjs
+	$(NODE) --test tests/package/package.test.mjs
 
 # Vite, webpack and esbuild apps built from the tarball, classifying in Chromium.
 test-bundlers: pack node_modules

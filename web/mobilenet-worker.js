@@ -79,7 +79,9 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   // (ETIMEOUT after stallTimeout ms) and caches a model only once Go accepted it.
   const progress = new Progress((m) => port.post(m));
   const fetcher = new Fetcher({ cache: cache !== false, progress, stallTimeout, readLocal });
-  const wasm = (url) => fetcher.get(url, { what: 'the classifier wasm', maxBytes: Infinity });
+  // The wasm has a Fetcher of its own: onProgress counts the model's bytes only.
+  const wasmFetcher = new Fetcher({ stallTimeout, readLocal });
+  const wasm = (url) => wasmFetcher.get(url, { what: 'the classifier wasm', maxBytes: Infinity });
   // Only TF.js models need the bigger build with the importer; guess from the URL so
   // the wasm downloads alongside the model, and correct the guess once the bytes are in.
   const guess = model.url && /\.json([?#]|$)/i.test(model.url) ? tfjsWasmURL : wasmURL;

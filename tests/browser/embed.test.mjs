@@ -1,7 +1,10 @@
 // web/mobilenet.js in headless Chromium: web/embed.html classifies a shared photo, the
 // main thread stays responsive while the worker computes, every input type agrees,
-// the Cache API serves a second load, dispose() frees the worker, errors say why.
+// the caller's pixels are left alone (unless transfer: true), the Cache API serves a
+// second load, dispose() and an aborted or timed-out load() stop every worker, errors
+// say why.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -22,7 +25,7 @@ const MODEL = '/weights/mobilenet_v1_0.75_224.mnw';
 let server, browser, context;
 
 before(async () => {
-  server = await startServer({ web: join(repo, 'web'), samples });
+  server = await startServer({ web: join(repo, 'web'), samples, silent: ['/stall/'] });
   browser = await launchChromium({ viewport: { width: 800, height: 600 } });
   context = browser.context;
 });
@@ -155,9 +158,12 @@ test('every input type gives the same answer', async () => {
   }
 });
 
-test('a second load comes from the Cache API without a request', async () => {
+test('a second load of a content-hashed URL comes from the Cache API without a request', async () => {
   const page = await blankPage();
   const path = '/weights/mobilenet_v1_0.75_224.f16.mnw';
+  // A URL carrying the file's hash (?v=...) is never revalidated; others are, with
+  // If-None-Match / If-Modified-Since (mobilenet-fetch.js).
+  const hash = createHash('sha256').update(readFileSync(join(repo, 'web', path))).digest('hex').slice(0, 16);
   const loadTwice = (model) => page.evaluate(async (model) => {
     const { load } = await import('/mobilenet.js');
     const progress = [];
@@ -165,11 +171,11 @@ test('a second load comes from the Cache API without a request', async () => {
     clf.dispose();
     return progress;
   }, model);
-  const first = await loadTwice(path);
+  const first = await loadTwice(`${path}?v=${hash}`);
   assert.equal(server.hits.get(path), 1);
   const size = readFileSync(join(repo, 'web', path)).length;
   assert.deepEqual(first.at(-1), { loaded: size, total: size }, 'progress ends at the file size');
-  await loadTwice(path);
+  await loadTwice(`${path}?v=${hash}`);
   assert.equal(server.hits.get(path), 1, 'the second load made no request for the model');
   await page.close();
 });
@@ -226,5 +232,96 @@ test('broken images reject with what went wrong', async () => {
   assert.match(r.img, /^EINPUT: .*no-such-photo\.jpg failed to load/);
   assert.match(r.blob, /^EIMAGE: .*unsupported image format/);
   assert.match(r.video, /^EINPUT: .*no pixels yet/);
+  await page.close();
+});
+
+test("the caller's pixels: copied by default, transferred with transfer: true", async () => {
+  const page = await blankPage();
+  const r = await page.evaluate(async ({ model, photo }) => {
+    const { load } = await import('/mobilenet.js');
+    const clf = await load({ model });
+    const img = new Image();
+    img.src = photo;
+    await img.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: img.naturalWidth, height: img.naturalHeight });
+    canvas.getContext('2d').drawImage(img, 0, 0);
+    const imageData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    const before = imageData.data.slice();
+    const a = await clf.classify(imageData, { details: true });
+    const b = await clf.classify(imageData, { details: true });
+    const unchanged = imageData.data.length === before.length && imageData.data.every((v, i) => v === before[i]);
+    const cloned = structuredClone(b);
+    const json = JSON.parse(JSON.stringify(b));
+    const moved = await clf.classify(imageData, { transfer: true, topk: 1 });
+    const afterTransfer = imageData.data.length;
+    const again = await clf.classify(imageData).then(() => 'resolved', (e) => e.code);
+    const bitmap = await createImageBitmap(img);
+    await clf.classify(bitmap, { topk: 1 });
+    const bitmapKept = bitmap.width;
+    const viaBitmap = await clf.classify(bitmap, { transfer: true, topk: 1 });
+    const bitmapAfter = bitmap.width;
+    const closed = await clf.classify(bitmap).then(() => 'resolved', (e) => e.code);
+    clf.dispose();
+    return { a, b, unchanged, cloned, json, moved: moved[0].index, afterTransfer, again, bitmapKept, viaBitmap: viaBitmap[0].index, bitmapAfter, closed };
+  }, { model: MODEL, photo: `/samples/${tench.file}` });
+  assert.deepEqual(r.b.predictions, r.a.predictions, 'the same ImageData twice: the same answer');
+  assert.ok(r.unchanged, 'and the ImageData is unchanged');
+  assert.equal(r.a.predictions[0].index, tench.index);
+  assert.deepEqual(r.cloned, r.b, 'details survive structuredClone');
+  assert.deepEqual(r.json, r.b, 'and JSON');
+  assert.ok(r.b.timings.inference > 0 && r.b.timings.capture >= 0);
+  assert.equal(r.moved, tench.index);
+  assert.equal(r.afterTransfer, 0, 'transfer: true detached the ImageData');
+  assert.equal(r.again, 'EDETACHED');
+  assert.ok(r.bitmapKept > 0, 'a copied ImageBitmap stays open');
+  assert.equal(r.viaBitmap, tench.index);
+  assert.equal(r.bitmapAfter, 0, 'a transferred ImageBitmap is closed');
+  assert.equal(r.closed, 'EDETACHED');
+  await page.close();
+});
+
+test('elements, canvases and raw frames over 40 MP are refused from their size', async () => {
+  const page = await blankPage();
+  const r = await page.evaluate(async (model) => {
+    const { load } = await import('/mobilenet.js');
+    const clf = await load({ model });
+    const fail = (p) => p.then(() => 'resolved', (e) => `${e.code}: ${e.message}`);
+    const big = Object.assign(document.createElement('canvas'), { width: 8000, height: 6000 }); // 48 MP, never drawn
+    const out = {
+      canvas: await fail(clf.classify(big)),
+      offscreen: await fail(clf.classify(new OffscreenCanvas(7000, 7000))),
+      raw: await fail(clf.classify({ data: new Uint8Array(16), width: 25000, height: 25000 })),
+    };
+    clf.dispose();
+    return out;
+  }, MODEL);
+  assert.match(r.canvas, /^ETOOBIG: .*8000x6000/);
+  assert.match(r.offscreen, /^ETOOBIG: .*7000x7000/);
+  assert.match(r.raw, /^ETOOBIG: .*25000x25000/);
+  await page.close();
+});
+
+test('a stalled download: timeout and abort reject with their codes and stop every worker', async () => {
+  const page = await blankPage();
+  const outcome = (script) => page.evaluate(script);
+  const timed = await outcome(async () => {
+    const { load } = await import('/mobilenet.js');
+    const t0 = performance.now();
+    return load({ model: '/stall/model.mnw', timeout: 1500, workers: 2 })
+      .then(() => 'loaded', (e) => ({ code: e.code, message: e.message, ms: performance.now() - t0 }));
+  });
+  assert.equal(timed.code, 'ETIMEOUT', timed.message);
+  assert.ok(timed.ms >= 1400 && timed.ms < 5000, `rejected after ${timed.ms} ms`);
+  for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(page.workers().length, 0, 'the timed-out load left no worker behind');
+  const aborted = await outcome(async () => {
+    const { load } = await import('/mobilenet.js');
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(new Error('the user left the page')), 500);
+    return load({ model: '/stall/model.mnw', signal: ac.signal }).then(() => 'loaded', (e) => `${e.code}: ${e.message}`);
+  });
+  assert.match(aborted, /^EABORTED: .*the user left the page/);
+  for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(page.workers().length, 0, 'the aborted load left no worker behind');
   await page.close();
 });
