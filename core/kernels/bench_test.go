@@ -48,7 +48,7 @@ func randFloats(r *rand.Rand, n int, scale float32) []float32 {
 
 // prepare builds a runnable layer with random weights packed for ks. Inputs of 3x3
 // layers are zero-bordered; outputs are dense.
-func prepare(ks kernels.KernelSet, l core.Layer, r *rand.Rand) layerRun {
+func prepare(ks kernels.Set, l core.Layer, r *rand.Rand) layerRun {
 	out := kernels.Out{Buf: make([]float32, l.OutH*l.OutW*l.OutC), RowStride: l.OutW * l.OutC}
 	bordered := randFloats(r, (l.InH+2)*(l.InW+2)*l.InC, 1)
 	g := kernels.SameGeom(l.InH, l.InW, l.Stride)
@@ -87,7 +87,7 @@ func timeLoop(b *testing.B, multAdds int64, f func()) {
 
 // BenchmarkLayers times every layer of every configuration on its own.
 func BenchmarkLayers(b *testing.B) {
-	for _, ks := range kernels.KernelSets() {
+	for _, ks := range kernels.Sets() {
 		for _, c := range benchConfigs {
 			arch, err := core.Architecture(c.alpha, c.size)
 			if err != nil {
@@ -109,7 +109,7 @@ func BenchmarkLayers(b *testing.B) {
 
 // BenchmarkLayerKinds runs all of a configuration's layers of one kind per op.
 func BenchmarkLayerKinds(b *testing.B) {
-	for _, ks := range kernels.KernelSets() {
+	for _, ks := range kernels.Sets() {
 		for _, c := range benchConfigs {
 			arch, err := core.Architecture(c.alpha, c.size)
 			if err != nil {
@@ -146,7 +146,7 @@ func TestKernelsDoNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, ks := range kernels.KernelSets() {
+	for _, ks := range kernels.Sets() {
 		for _, l := range arch {
 			lr := prepare(ks, l, r)
 			if lr.run == nil {

@@ -3,7 +3,8 @@
 //
 // Every kernel has a plain-Go reference (generic.go) that is the test
 // oracle and the build used without GOEXPERIMENT=simd. Fast variants live beside them
-// behind build tags and are chosen once at start-up by the dispatch variables below.
+// behind build tags; each implementation is a Set, and the fastest this CPU runs
+// (Active) is chosen once at start-up.
 //
 // Activations are NHWC float32. 3x3 convolutions read a zero-bordered input: an
 // H x W x C activation is stored as (H+2) x (W+2) x C with a one-pixel zero frame, so

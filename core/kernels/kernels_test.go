@@ -90,7 +90,7 @@ func TestConv3x3AgainstNaive(t *testing.T) {
 			for _, f := range []struct {
 				impl string
 				fn   func(Out, []float32, *ConvWeights, Geom, int, int)
-			}{{"generic", Conv3x3Generic}, {Impl, Conv3x3}} {
+			}{{"generic", Conv3x3Generic}, {Active().Name, Conv3x3}} {
 				got := make([]float32, oh*ow*oc)
 				out := Out{Buf: got, RowStride: ow * oc}
 				// Two row ranges, as a parallel split would call it.
@@ -113,7 +113,7 @@ func TestDepthwise3x3AgainstNaive(t *testing.T) {
 		for _, f := range []struct {
 			impl string
 			fn   func(Out, []float32, *DWWeights, Geom, int, int)
-		}{{"generic", Depthwise3x3Generic}, {Impl, Depthwise3x3}} {
+		}{{"generic", Depthwise3x3Generic}, {Active().Name, Depthwise3x3}} {
 			// Write into the interior of a bordered buffer with a guard frame that must
 			// stay untouched.
 			buf := make([]float32, (oh+2)*(ow+2)*sh.c)
@@ -174,7 +174,7 @@ func TestPointwiseAgainstNaive(t *testing.T) {
 			for _, f := range []struct {
 				impl string
 				fn   func(Out, []float32, *PWWeights, int, int, int)
-			}{{"generic", PointwiseGeneric}, {Impl, Pointwise}} {
+			}{{"generic", PointwiseGeneric}, {Active().Name, Pointwise}} {
 				got := make([]float32, sh.h*sh.w*sh.n)
 				out := Out{Buf: got, RowStride: sh.w * sh.n}
 				mid := sh.h / 3

@@ -9,7 +9,7 @@ import (
 // The shape sweeps below hit every tail of the SIMD tiles: output channels N around
 // multiples of 8, 16 and 32 (panel widths), pixel counts M around multiples of the
 // 4-pixel tile (with tiles crossing output rows), and K around the k-block sizes
-// (128 and 256), for every kernel set in KernelSets.
+// (128 and 256), for every kernel set in Sets.
 
 func TestPointwiseTails(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
@@ -29,7 +29,7 @@ func TestPointwiseTails(t *testing.T) {
 		wt, bias := randSlice(r, sh.k*sh.n, 0.3), randSlice(r, sh.n, 1)
 		relu := sh.n%2 == 1
 		want := naivePointwise(in, m, sh.k, sh.n, wt, bias, relu)
-		for _, ks := range KernelSets() {
+		for _, ks := range Sets() {
 			w := ks.NewPW(wt, bias, sh.k, sh.n, relu)
 			// Write into the interior of a zero-bordered buffer (as a layer feeding a
 			// depthwise one does) with a guard frame that must stay untouched.
@@ -48,7 +48,7 @@ func TestDepthwiseTails(t *testing.T) {
 			k, bias := randSlice(r, 9*c, 1), randSlice(r, c, 1)
 			want, oh, ow := naiveSame3x3(in, h, wd, c, c, s, k, bias, true)
 			src := border(in, h, wd, c)
-			for _, ks := range KernelSets() {
+			for _, ks := range Sets() {
 				w := ks.NewDW(k, bias, c)
 				got := runBordered(t, oh, ow, c, func(out Out, y0, y1 int) { ks.Depthwise(out, src, w, SameGeom(h, wd, s), y0, y1) })
 				closeEnough(t, fmt.Sprintf("dw %dx%dx%d s%d %s", h, wd, c, s, ks.Name), got, want, 1e-5)
@@ -67,7 +67,7 @@ func TestConv3x3Tails(t *testing.T) {
 				k, bias := randSlice(r, 9*ic*oc, 0.5), randSlice(r, oc, 0.5)
 				want, oh, ow := naiveSame3x3(in, h, wd, ic, oc, s, k, bias, false)
 				src := border(in, h, wd, ic)
-				for _, ks := range KernelSets() {
+				for _, ks := range Sets() {
 					w := ks.NewConv(k, bias, ic, oc)
 					got := runBordered(t, oh, ow, oc, func(out Out, y0, y1 int) { ks.Conv3x3(out, src, w, SameGeom(h, wd, s), y0, y1) })
 					closeEnough(t, fmt.Sprintf("conv %dx%dx%d->%d s%d %s", h, wd, ic, oc, s, ks.Name), got, want, 1e-5)

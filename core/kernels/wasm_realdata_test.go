@@ -74,12 +74,12 @@ func TestWasmRealModel(t *testing.T) {
 			}
 			for j := range simd {
 				if d := math.Abs(float64(simd[j] - generic[j])); d > 1e-3*(1+math.Abs(float64(generic[j]))) {
-					t.Fatalf("%s: logit %d = %v with %s kernels, %v with generic", row[0], j, simd[j], kernels.Impl, generic[j])
+					t.Fatalf("%s: logit %d = %v with %s kernels, %v with generic", row[0], j, simd[j], kernels.Active().Name, generic[j])
 				}
 			}
 		}
 	}
-	t.Logf("top-1 %d/%d with %s kernels", right, images, kernels.Impl)
+	t.Logf("top-1 %d/%d with %s kernels", right, images, kernels.Active().Name)
 	if right < images*3/4 {
 		t.Fatalf("top-1 %d/%d, want at least 75%% (TF.js: 85%% on all 500)", right, images)
 	}

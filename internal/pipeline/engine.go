@@ -251,5 +251,5 @@ func (e *Engine) Info(size int) (Info, error) {
 	}
 	ma, p := core.Totals(arch)
 	return Info{Alpha: e.weights.Alpha, Size: size, MultAdds: ma, Params: p,
-		FeatureLength: arch[len(arch)-1].InC, Kernels: kernels.Impl}, nil
+		FeatureLength: arch[len(arch)-1].InC, Kernels: kernels.Active().Name}, nil
 }

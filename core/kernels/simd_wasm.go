@@ -1,0 +1,20 @@
+//go:build goexperiment.simd && wasm
+
+package kernels
+
+// simdSets is the one wasm SIMD (128-bit) set. Wasm SIMD is part of every wasm
+// engine we target (Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+); the Go
+// toolchain emits it unconditionally under GOEXPERIMENT=simd, so there is no
+// run-time feature check: the module would not even instantiate without it. The
+// "plain" classifier.wasm is built without the experiment for engines lacking SIMD.
+func simdSets() []Set {
+	return []Set{{
+		Name:      "wasm-simd",
+		Conv3x3:   conv3x3F32x4Tile4x2,
+		Depthwise: depthwiseF32x4Pix2,
+		Pointwise: pointwiseF32x4Tile2x4,
+		PackConv:  packConvF32x4,
+		PackDW:    packDWF32x4,
+		PackPW:    packPWF32x4,
+	}}
+}
