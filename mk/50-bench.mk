@@ -3,6 +3,14 @@
 # Node, and TF.js cpu) on MobileNet 1.0-224, 0.75-224 (real weights), 0.5-160 and
 # 0.25-128, a per-layer-type profile and the web/mobilenet.js stream throughput.
 # One table on stdout and in bench/RESULTS.md. BENCH_RUNS_SCALE=0.3 for a quick look.
-.PHONY: bench
+.PHONY: bench bench-live
 bench: node_modules web
 	TFJS_MODEL_DIR="$(abspath $(TFJS_MODEL_DIR))" GO="$(GO)" $(NODE) bench/run.mjs
+	$(MAKE) bench-live
+
+# The live page itself under a fake camera (bench/live.mjs): results/s, p50/p95 per
+# stage, dropped frames, first-visit bytes and time to the first camera prediction;
+# written to the live sections of bench/RESULTS.md and README.md.
+# LIVE_ROUNDS (default 3) and LIVE_SECONDS (default 10) trade time for steadier figures.
+bench-live: all node_modules
+	SHARED="$(SHARED)" GO="$(GO)" $(NODE) bench/live.mjs

@@ -170,8 +170,8 @@ function hudStatus() {
   return camera.running ? '' : 'Press Start camera';
 }
 
-// loadOverlay starts the HUD the first time the camera runs: visitors who only drop
-// photos never download overlay.wasm. If it cannot start (no WebGL2, say), the page
+// loadOverlay starts the HUD once the camera has given its first result: visitors who
+// only drop photos never download overlay.wasm. If it cannot start (no WebGL2, say), the page
 // says so in one line and the DOM read-out under the video carries the numbers.
 function loadOverlay() {
   if (!OVERLAY || hud !== 'off') return;
@@ -207,6 +207,10 @@ const camera = new CameraLoop(ui.video, {
   onResult(preds, t, counters) {
     const now = performance.now();
     firstResultAt ??= now;
+    // The HUD loads after the first result: its download and compile would otherwise
+    // compete with the classifier's for the first prediction (measured: 3.0 s instead
+    // of 1.4 s to the first camera prediction on a first visit).
+    loadOverlay();
     stats.add(t, now);
     predictionList(preds, ui.liveTop5);
     // Screen readers hear the top class when it changes, not every frame.
@@ -250,7 +254,6 @@ ui.cameraBtn.addEventListener('click', async () => {
     ui.cameraBtn.setAttribute('aria-pressed', 'true');
     ui.stage.classList.add('live');
     stats.reset();
-    loadOverlay();
     pushOverlay({ status: hudStatus(), reset: true });
   } catch (err) {
     camera.stop('failed');

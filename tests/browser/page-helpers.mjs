@@ -14,18 +14,19 @@ export const SAMPLES = path.join(SHARED, 'imagenet-samples');
 export const ARTIFACTS = path.join(ROOT, 'artifacts');
 
 /**
- * Builds serve.go (the same file `go run serve.go` runs) and starts it on a free port;
- * resolves to {url, stop()}. A built binary, not `go run`, so the signal reaches it.
+ * Builds serve.go (the same file `go run serve.go` runs) and starts it on a free port,
+ * serving dir (default web/); resolves to {url, stop()}. A built binary, not `go run`,
+ * so the signal reaches it.
  */
-export async function startServer() {
-  const dir = await mkdtemp(path.join(tmpdir(), 'page-test-serve-'));
-  const bin = path.join(dir, 'serve');
+export async function startServer({ dir = 'web' } = {}) {
+  const tmp = await mkdtemp(path.join(tmpdir(), 'page-test-serve-'));
+  const bin = path.join(tmp, 'serve');
   const env = { ...process.env, GOTOOLCHAIN: 'go1.27.3' };
   await new Promise((resolve, reject) => {
     const b = spawn(process.env.GO || 'go', ['build', '-o', bin, 'serve.go'], { cwd: ROOT, env, stdio: 'inherit' });
     b.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go build serve.go failed (${code})`))));
   });
-  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', 'web', '-quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', dir, '-quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start:\n${log}`)), 30_000);
@@ -44,7 +45,7 @@ export async function startServer() {
         proc.kill('SIGINT'); // serve.go shuts down gracefully on SIGINT
         await exited;
       }
-      await rm(dir, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true });
     },
   };
 }
