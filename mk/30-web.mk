@@ -62,7 +62,8 @@ web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw
 
 # Raw and gzipped sizes of what a page downloads.
 web-sizes: web
-	@for f in $(WEB_WASM) web/wasm_exec.js web/mobilenet.js web/mobilenet-worker.js $(WEB_WEIGHTS); do \
+	@for f in $(WEB_WASM) web/wasm_exec.js web/mobilenet.js web/mobilenet-core.js web/mobilenet-worker.js \
+	  web/mobilenet-fetch.js web/mobilenet-limits.js $(WEB_WEIGHTS); do \
 	  printf '%-45s %10d bytes raw %10d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 test-node: web node_modules

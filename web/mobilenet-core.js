@@ -65,9 +65,9 @@ export function createLoad(host) {
     if (signal?.aborted) throw aborted(signal);
 
     const wasm = defaultWasmURLs(backend === 'wasm-simd');
-    const wasmURL = host.absolute(String(options.wasmURL ?? wasm.plain));
-    const tfjsWasmURL = host.absolute(String(options.tfjsWasmURL ?? options.wasmURL ?? wasm.tfjs));
-    const workerURL = options.workerURL === undefined ? undefined : host.absolute(String(options.workerURL));
+    const wasmURL = absolute(host, options.wasmURL ?? wasm.plain, 'wasmURL');
+    const tfjsWasmURL = absolute(host, options.tfjsWasmURL ?? options.wasmURL ?? wasm.tfjs, 'tfjsWasmURL');
+    const workerURL = options.workerURL === undefined ? undefined : absolute(host, options.workerURL, 'workerURL');
     const model = await resolveModel(options.model ?? DEFAULT_MODEL, host);
     // The worker gives up on a download that sends nothing for this long (ETIMEOUT).
     const init = { type: 'init', wasmURL, tfjsWasmURL, cache, stallTimeout: timeout ?? LIMITS.stallTimeoutMs };
@@ -77,7 +77,12 @@ export function createLoad(host) {
     let stopped = null; // the error once aborted or timed out
     const start = () => {
       if (stopped) throw stopped;
-      const e = new Engine(host, workerURL);
+      let e;
+      try {
+        e = new Engine(host, workerURL);
+      } catch (err) {
+        throw new MobileNetError('EWASM', `cannot start the classifier worker${workerURL ? ` ${workerURL}` : ''}: ${err?.message ?? err}`);
+      }
       engines.push(e);
       return e;
     };
@@ -140,7 +145,15 @@ async function resolveModel(model, host) {
   if (typeof model !== 'string' || model === '') {
     throw new MobileNetError('EOPTIONS', 'model must be a URL or path of a .mnw file or TF.js model.json, or the file\'s bytes');
   }
-  return { url: host.absolute(model) };
+  return { url: absolute(host, model, 'model') };
+}
+
+function absolute(host, ref, what) {
+  try {
+    return host.absolute(String(ref));
+  } catch (err) {
+    throw new MobileNetError('EOPTIONS', `${what} = ${String(ref).slice(0, 200)} is not a URL${what === 'model' ? ' or path' : ''}: ${err.message}`);
+  }
 }
 
 function isBuffer(x) {

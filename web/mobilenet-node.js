@@ -13,8 +13,10 @@ const node = {
     if (/^[a-z][a-z0-9+.-]+:/i.test(ref)) return new URL(ref).href; // a URL, not a C:\ path
     return pathToFileURL(resolve(ref)).href;
   },
-  startWorker(workerURL, on) {
-    const w = new Worker(new URL(workerURL ?? new URL('./mobilenet-worker-node.js', import.meta.url)));
+  // workerURL is for browsers (a self-hosted mobilenet-worker.js); Node always runs
+  // this package's own worker thread.
+  startWorker(_workerURL, on) {
+    const w = new Worker(new URL('./mobilenet-worker-node.js', import.meta.url));
     w.on('message', (m) => on.message(m));
     w.on('error', (err) => on.crash(`the classifier worker crashed: ${err?.message ?? err}`));
     w.on('exit', (code) => on.crash(`the classifier worker crashed (it exited with code ${code})`));

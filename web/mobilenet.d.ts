@@ -27,6 +27,7 @@ export interface LoadOptions {
    * Self-host the worker: the URL of mobilenet-worker.js (which imports wasm_exec.js,
    * mobilenet-fetch.js and mobilenet-limits.js next to itself). Default: next to
    * mobilenet.js. A cross-origin worker is started through a same-origin blob: module.
+   * Browsers only: Node always runs the package's own worker thread.
    */
   workerURL?: string | URL;
   /** Keep downloaded models in the Cache API so a second load makes no request. Default true. */

@@ -207,6 +207,11 @@ test('a failed download names the URL and the HTTP status', async () => {
     return load({ model: 'weights/no-such-model.mnw' }).then(() => 'loaded', (e) => `${e.code}: ${e.message}`);
   });
   assert.match(msg, /^EDOWNLOAD: .*\/weights\/no-such-model\.mnw.*HTTP 404/);
+  const noWorker = await page.evaluate(async () => {
+    const { load } = await import('/mobilenet.js');
+    return load({ model: 'weights/mobilenet_v1_0.75_224.mnw', workerURL: '/no-such-worker.js' }).then(() => 'loaded', (e) => `${e.code}: ${e.message}`);
+  });
+  assert.match(noWorker, /^ECRASHED: .*could not run .*\/no-such-worker\.js/);
   for (let i = 0; i < 50 && page.workers().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(page.workers().length, 0, 'the failed load left no worker behind');
   await page.close();
@@ -261,8 +266,14 @@ test("the caller's pixels: copied by default, transferred with transfer: true", 
     const viaBitmap = await clf.classify(bitmap, { transfer: true, topk: 1 });
     const bitmapAfter = bitmap.width;
     const closed = await clf.classify(bitmap).then(() => 'resolved', (e) => e.code);
+    const frame = new VideoFrame(await createImageBitmap(img), { timestamp: 0 });
+    const viaFrame = await clf.classify(frame, { transfer: true, topk: 1 });
+    const frameAfter = frame.displayWidth;
     clf.dispose();
-    return { a, b, unchanged, cloned, json, moved: moved[0].index, afterTransfer, again, bitmapKept, viaBitmap: viaBitmap[0].index, bitmapAfter, closed };
+    return {
+      a, b, unchanged, cloned, json, moved: moved[0].index, afterTransfer, again, bitmapKept,
+      viaBitmap: viaBitmap[0].index, bitmapAfter, closed, viaFrame: viaFrame[0].index, frameAfter,
+    };
   }, { model: MODEL, photo: `/samples/${tench.file}` });
   assert.deepEqual(r.b.predictions, r.a.predictions, 'the same ImageData twice: the same answer');
   assert.ok(r.unchanged, 'and the ImageData is unchanged');
@@ -277,6 +288,8 @@ test("the caller's pixels: copied by default, transferred with transfer: true", 
   assert.equal(r.viaBitmap, tench.index);
   assert.equal(r.bitmapAfter, 0, 'a transferred ImageBitmap is closed');
   assert.equal(r.closed, 'EDETACHED');
+  assert.equal(r.viaFrame, tench.index, 'a transferred VideoFrame is read in the worker');
+  assert.equal(r.frameAfter, 0, 'and closed on this side');
   await page.close();
 });
 

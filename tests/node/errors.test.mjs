@@ -76,6 +76,8 @@ describe('load errors', () => {
     await rejects(load({ model: testModel, timeout: '5s' }), 'EOPTIONS', 'timeout');
     await rejects(load({ model: testModel, signal: {} }), 'EOPTIONS', 'AbortSignal');
     await rejects(load({ model: testModel, wasmExecURL: 'x.js' }), 'EOPTIONS', 'workerURL');
+    await rejects(load({ model: 'http://[bad' }), 'EOPTIONS', 'model', 'http://[bad');
+    await rejects(load({ model: testModel, wasmURL: 'https://[x' }), 'EOPTIONS', 'wasmURL');
   });
 
   test('a wasm URL that is not our classifier', async () => {
