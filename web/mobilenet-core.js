@@ -140,7 +140,13 @@ function aborted(signal) {
 async function resolveModel(model, host) {
   if (isBuffer(model)) return { bytes: copyBytes(new Uint8Array(checkAttached(model, 'the model'))) };
   if (ArrayBuffer.isView(model)) return { bytes: copyBytes(checkAttached(model, 'the model')) };
-  if (typeof Blob !== 'undefined' && model instanceof Blob) return { bytes: await model.arrayBuffer() };
+  if (typeof Blob !== 'undefined' && model instanceof Blob) {
+    try {
+      return { bytes: await model.arrayBuffer() };
+    } catch (err) {
+      throw new MobileNetError('EDOWNLOAD', `cannot read the model's ${describe(model)}: ${err.message}`);
+    }
+  }
   if (model instanceof URL) return { url: model.href };
   if (typeof model !== 'string' || model === '') {
     throw new MobileNetError('EOPTIONS', 'model must be a URL or path of a .mnw file or TF.js model.json, or the file\'s bytes');
@@ -427,12 +433,12 @@ export class Classifier {
     }
     const closable = isInstance(src, 'ImageBitmap') || isInstance(src, 'VideoFrame');
     if (closable && !(w > 0 && h > 0)) {
-      throw new MobileNetError('EDETACHED', `the ${describe(src)} is closed (or was transferred, e.g. by an earlier call with transfer: true)`);
+      throw new MobileNetError('EDETACHED', `the ${src.constructor.name} is closed (or was transferred, e.g. by an earlier call with transfer: true)`);
     }
     if (!(w > 0 && h > 0)) {
       throw new MobileNetError('EINPUT', `${describe(src)} has no pixels yet (${w}x${h}): wait until the image has loaded or the video is playing`);
     }
-    checkPixels(w, h, describe(src));
+    checkPixels(w, h, `the ${src.constructor.name}`);
     if (this.#workerDraws) {
       // The worker reads the pixels: here at most a snapshot is taken, off the main thread.
       if (transfer && closable) return { bitmap: src, width: w, height: h }; // transferred, closed by the worker
