@@ -54,7 +54,7 @@ func run(addr, dir string, quiet bool) error {
 	if !quiet {
 		handler = logRequests(h)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv, ln := newServer(handler, ln, defaultLimits)
 	log.Printf("serving %s at %s", dir, pageURL(ln.Addr()))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -69,6 +69,54 @@ func run(addr, dir string, quiet bool) error {
 		return err
 	}
 	return nil
+}
+
+// serverLimits bound what one client can hold: an idle, trickling or non-reading
+// client is dropped after these timeouts, and at most maxConns connections are served
+// at once (more wait in the listen queue), so a few slow clients cannot starve the rest.
+type serverLimits struct {
+	readHeader, read, write, idle time.Duration
+	maxConns                      int
+}
+
+// The largest file (overlay.wasm, ~15 MB) must fit the write timeout on a slow link.
+var defaultLimits = serverLimits{readHeader: 10 * time.Second, read: 30 * time.Second,
+	write: 2 * time.Minute, idle: time.Minute, maxConns: 256}
+
+// newServer applies lim to an http.Server for handler and to its listener.
+func newServer(handler http.Handler, ln net.Listener, lim serverLimits) (*http.Server, net.Listener) {
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: lim.readHeader, ReadTimeout: lim.read,
+		WriteTimeout: lim.write, IdleTimeout: lim.idle, MaxHeaderBytes: 64 << 10}
+	return srv, &limitListener{Listener: ln, slots: make(chan struct{}, lim.maxConns)}
+}
+
+// limitListener accepts a connection only while fewer than cap(slots) are open.
+type limitListener struct {
+	net.Listener
+	slots chan struct{}
+}
+
+func (l *limitListener) Accept() (net.Conn, error) {
+	l.slots <- struct{}{} // waits for a slot; the kernel queues new clients meanwhile
+	c, err := l.Listener.Accept()
+	if err != nil {
+		<-l.slots
+		return nil, err
+	}
+	return &slotConn{Conn: c, release: func() { <-l.slots }}, nil
+}
+
+// slotConn gives its slot back once, on the first Close.
+type slotConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *slotConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.release)
+	return err
 }
 
 // pageURL is the address a person can paste into a browser: an unspecified host

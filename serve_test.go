@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -13,7 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func newTestServer(t *testing.T) (*httptest.Server, string) {
@@ -210,5 +213,162 @@ func TestPageURL(t *testing.T) {
 func TestMissingDirIsAnError(t *testing.T) {
 	if _, err := newStaticHandler(filepath.Join(t.TempDir(), "nope")); err == nil {
 		t.Fatal("want an error for a missing directory")
+	}
+}
+
+// startLimited serves a directory holding one large file through newServer with lim,
+// and reports the most connections it ever served at once.
+func startLimited(t *testing.T, lim serverLimits) (addr string, maxActive func() int64) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<p>hi</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 48<<20) // larger than loopback socket buffers, so a non-reader blocks the server
+	if err := os.WriteFile(filepath.Join(dir, "big.mnw"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h, err := newStaticHandler(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, lln := newServer(h, ln, lim)
+	var active, peak atomic.Int64
+	srv.ConnState = func(c net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			if n := active.Add(1); n > peak.Load() {
+				peak.Store(n)
+			}
+		case http.StateClosed, http.StateHijacked:
+			active.Add(-1)
+		}
+	}
+	go srv.Serve(lln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String(), peak.Load
+}
+
+// closedWithin reads c until the server closes it and returns how long that took
+// (failing past limit) and how many bytes arrived.
+func closedWithin(t *testing.T, c net.Conn, limit time.Duration) (time.Duration, int64) {
+	t.Helper()
+	start := time.Now()
+	c.SetReadDeadline(start.Add(limit))
+	n, err := io.Copy(io.Discard, c)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the server still held the connection after %v (%d bytes read)", limit, n)
+	}
+	return time.Since(start), n
+}
+
+var testLimits = serverLimits{readHeader: 200 * time.Millisecond, read: 400 * time.Millisecond,
+	write: 400 * time.Millisecond, idle: 300 * time.Millisecond, maxConns: 8}
+
+func TestSlowAndIdleClientsAreDropped(t *testing.T) {
+	addr, _ := startLimited(t, testLimits)
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+
+	// Connects and sends nothing: dropped at the read-header timeout.
+	if d, _ := closedWithin(t, dial(), 3*time.Second); d < 150*time.Millisecond {
+		t.Errorf("an idle client was dropped after %v, before the 200ms header timeout", d)
+	}
+
+	// Trickles its headers a byte every 20 ms: dropped at the same deadline.
+	c := dial()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n"))
+		for range 150 {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			if _, err := c.Write([]byte("X")); err != nil {
+				return
+			}
+		}
+	}()
+	closedWithin(t, c, 3*time.Second)
+
+	// Keeps a connection open after its response: dropped at the idle timeout.
+	c = dial()
+	c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("keep-alive request: %v %v", resp, err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	start := time.Now()
+	c.SetReadDeadline(start.Add(3 * time.Second))
+	rest, err := io.ReadAll(br)
+	if d := time.Since(start); err != nil || d > 2*time.Second || d < 200*time.Millisecond {
+		t.Errorf("an idle keep-alive connection: closed after %v (%v; sent %q)", d, err, rest)
+	}
+
+	// Asks for a large file and never reads it: dropped at the write timeout, short of the file.
+	c = dial()
+	c.(*net.TCPConn).SetReadBuffer(4096)
+	c.Write([]byte("GET /big.mnw HTTP/1.1\r\nHost: x\r\n\r\n"))
+	time.Sleep(testLimits.write + 300*time.Millisecond)
+	if _, n := closedWithin(t, c, 3*time.Second); n >= 48<<20 {
+		t.Errorf("a non-reading client got all %d bytes: no write timeout", n)
+	}
+}
+
+// At most maxConns connections are served at once: a third client waits until a slot
+// frees (here, when an idle one is dropped), and is then served.
+func TestConnectionCap(t *testing.T) {
+	lim := testLimits
+	lim.maxConns = 2
+	lim.readHeader = 400 * time.Millisecond
+	addr, peak := startLimited(t, lim)
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	time.Sleep(50 * time.Millisecond) // let the server accept both
+	start := time.Now()
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get("http://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("the third client was served after %v, while two idle ones held both slots", d)
+	}
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+	if p := peak(); p > 2 {
+		t.Errorf("%d connections served at once, cap 2", p)
+	}
+}
+
+func TestDefaultLimitsAreSet(t *testing.T) {
+	srv, ln := newServer(http.NotFoundHandler(), nil, defaultLimits)
+	if srv.ReadHeaderTimeout == 0 || srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 {
+		t.Errorf("a timeout is unset: %+v", srv)
+	}
+	if cap(ln.(*limitListener).slots) != defaultLimits.maxConns || defaultLimits.maxConns <= 0 {
+		t.Error("no connection cap")
 	}
 }
