@@ -204,8 +204,9 @@ describe('lifecycle', () => {
 
   test('a crashed worker rejects pending calls and every later call at once', async () => {
     const clf = await load({ model: testModel });
+    const first = clf.classify(photo);
     const pending = [clf.classify(photo), clf.classify(photo)];
-    await new Promise((r) => setTimeout(r, 50)); // the first call is running in Go
+    await first; // the second call is now running in Go, the third waits (on any engine speed)
     clf[Symbol.for('mobilenet.killWorker')](0);
     for (const p of pending) await rejects(p, 'ECRASHED', 'crashed', 'load()');
     const t0 = performance.now();
