@@ -1,17 +1,18 @@
 // The npm package as a new user gets it: the tarball from `make pack` installed into a
 // fresh app, built with Vite, webpack and esbuild (the pinned devDependencies, each as
 // the package README says: no config, no plugin), the output served by a plain static
-// server (no COOP/COEP) and classifying a shared photo in headless Chromium.
+// server (no COOP/COEP) and classifying a shared photo in headless Chromium; and the
+// same app under Vite's dev server.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build as esbuild } from 'esbuild';
-import { build as vite } from 'vite';
+import { createServer as viteDevServer, build as vite } from 'vite';
 import webpack from 'webpack';
 import { launchChromium } from '../support/browsers.mjs';
 import { startServer } from './embed-server.mjs';
@@ -105,6 +106,32 @@ test('Vite: the app builds with no config and classifies', async () => {
   const r = await classifyServed(join(dir, 'dist'));
   assertClassified(r, 'vite');
   assert.ok(r.log.some((e) => /^\/assets\/mobilenet-worker-.*\.js$/.test(e.path)), 'the worker is Vite\'s bundled copy');
+});
+
+test('Vite: the dev server (`vite`) runs the app from the installed package too', async () => {
+  const dir = await app('vite-dev');
+  writeFileSync(join(dir, 'index.html'), page('<script type="module" src="/src/index.js"></script>'));
+  // The dev server serves the app; the photo and the model come from a public/ folder.
+  mkdirSync(join(dir, 'public/samples'), { recursive: true });
+  symlinkSync(join(repo, 'web/weights'), join(dir, 'public/weights'));
+  copyFileSync(join(samples, tench.file), join(dir, 'public/samples', tench.file));
+  const server = await viteDevServer({ root: dir, configFile: false, logLevel: 'warn', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  await server.listen();
+  const tab = await browser.context.newPage();
+  const errors = [], missing = [];
+  tab.on('pageerror', (err) => errors.push(err.message));
+  tab.on('response', (res) => { if (res.status() >= 400) missing.push(`${res.status()} ${res.url()}`); });
+  try {
+    await tab.goto(`${server.resolvedUrls.local[0]}index.html`);
+    await tab.waitForFunction(() => document.getElementById('result').textContent !== 'classifying…', null, { timeout: 120_000 });
+    const text = await tab.textContent('#result');
+    assert.deepEqual(errors, []);
+    assert.deepEqual(missing, []);
+    assert.ok(text.startsWith(`${labels[tench.index]}:`), `vite dev app says ${JSON.stringify(text)}`);
+  } finally {
+    await tab.close();
+    await server.close();
+  }
 });
 
 test('webpack: the app builds with the defaults (as `webpack --mode production` in the app) and classifies', async () => {
