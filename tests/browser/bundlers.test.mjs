@@ -70,7 +70,7 @@ async function app(name) {
 }
 
 /** Serves dist/ like a plain host and classifies the photo; returns what the page says and what was fetched. */
-async function classifyServed(dist) {
+async function classifyServed(dist, name) {
   const server = await startServer({ web: dist, samples, roots: { '/weights/': join(repo, 'web/weights') } });
   const tab = await browser.context.newPage();
   const errors = [];
@@ -80,6 +80,8 @@ async function classifyServed(dist) {
     await tab.waitForFunction(() => document.getElementById('result').textContent !== 'classifying…', null, { timeout: 120_000 });
     const text = await tab.textContent('#result');
     const isolated = await tab.evaluate(() => globalThis.crossOriginIsolated);
+    mkdirSync(join(repo, 'artifacts'), { recursive: true });
+    await tab.screenshot({ path: join(repo, 'artifacts', `bundler-${name}.png`) });
     return { text, errors, isolated, log: server.log, dist };
   } finally {
     await tab.close();
@@ -103,7 +105,7 @@ test('Vite: the app builds with no config and classifies', async () => {
   const dir = await app('vite');
   writeFileSync(join(dir, 'index.html'), page('<script type="module" src="/src/index.js"></script>'));
   await vite({ root: dir, logLevel: 'warn', configFile: false, build: { outDir: join(dir, 'dist') } });
-  const r = await classifyServed(join(dir, 'dist'));
+  const r = await classifyServed(join(dir, 'dist'), 'vite');
   assertClassified(r, 'vite');
   assert.ok(r.log.some((e) => /^\/assets\/mobilenet-worker-.*\.js$/.test(e.path)), 'the worker is Vite\'s bundled copy');
 });
@@ -141,7 +143,7 @@ test('webpack: the app builds with the defaults (as `webpack --mode production` 
   await new Promise((r) => compiler.close(r));
   assert.ok(!stats.hasErrors(), stats.toString({ all: false, errors: true }));
   writeFileSync(join(dir, 'dist/index.html'), page('<script src="main.js"></script>'));
-  const r = await classifyServed(join(dir, 'dist'));
+  const r = await classifyServed(join(dir, 'dist'), 'webpack');
   assertClassified(r, 'webpack');
   assert.ok(r.log.some((e) => /^\/[0-9a-f]{20}\.wasm$/.test(e.path)), 'the wasm is webpack\'s emitted asset');
 });
@@ -155,6 +157,6 @@ test('esbuild: bundle, then the README\'s copy step, and it classifies', async (
   assert.ok(copy, 'the README has the esbuild copy command');
   await run('sh', ['-c', copy], { cwd: dir });
   writeFileSync(join(dir, 'dist/index.html'), page('<script type="module" src="index.js"></script>'));
-  const r = await classifyServed(join(dir, 'dist'));
+  const r = await classifyServed(join(dir, 'dist'), 'esbuild');
   assertClassified(r, 'esbuild');
 });
