@@ -14,9 +14,9 @@ const (
 	convMR = 4 // pixels per register tile
 )
 
-// packConvF32x4 lays the kernel out as Packed = [bias padded to P*8] ++ P panels of
+// packConvWasm lays the kernel out as Packed = [bias padded to P*8] ++ P panels of
 // [9*InC][8] (k = (ky*3+kx)*InC + i), P = ceil(OutC/8), zero-padded past OutC.
-func packConvF32x4(w *ConvWeights) {
+func packConvWasm(w *ConvWeights) {
 	K, N := 9*w.InC, w.OutC
 	np := (N + convNR - 1) / convNR
 	p := make([]float32, np*convNR+np*K*convNR)
@@ -31,14 +31,14 @@ func packConvF32x4(w *ConvWeights) {
 	w.Packed = p
 }
 
-// conv3x3F32x4Tile4x2 implements Conv3x3Generic:
+// conv3x3WasmTile4x2 implements Conv3x3Generic:
 //
 //	out(y, x, o) = relu6(bias[o] + sum over ky, kx, i of
 //	               src(y*s+ky+StartY, x*s+kx+StartX, i) * K[ky][kx][i][o])
 //
 // 4 output pixels of a row x 8 output channels per register tile; a short last tile
 // repeats its last pixel.
-func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 int) {
+func conv3x3WasmTile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 int) {
 	ic, N, s := w.InC, w.OutC, g.Stride
 	run := 3 * ic // one kernel row's inputs for one pixel
 	K := 3 * run
@@ -105,7 +105,7 @@ func conv3x3F32x4Tile4x2(out Out, src []float32, w *ConvWeights, g Geom, y0, y1 
 	}
 }
 
-// conv3x3RGBS2 is conv3x3F32x4Tile4x2 for MobileNet's first layer: RGB input, stride
+// conv3x3RGBS2 is conv3x3WasmTile4x2 for MobileNet's first layer: RGB input, stride
 // 2, whole panels and rows of whole tiles, every tile straight-line code
 // (convTile4x2RGBS2, generated) with no jump inside.
 func conv3x3RGBS2(out Out, src, panels, bias []float32, g Geom, y0, y1, N, sw int) {

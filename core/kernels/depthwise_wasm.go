@@ -14,10 +14,10 @@ import (
 
 const dwBlock = 4 + 9*4 // packed floats per channel block: bias[4], then K[tap][4]
 
-// packDWF32x4 lays out each full block of 4 channels as [bias[4], K[0][4], ..., K[8][4]]
+// packDWWasm lays out each full block of 4 channels as [bias[4], K[0][4], ..., K[8][4]]
 // so a block's constants are one contiguous run. Channels past the last full block
 // (C % 4) are read from K and Bias by the scalar tail.
-func packDWF32x4(w *DWWeights) {
+func packDWWasm(w *DWWeights) {
 	nb := w.C / 4
 	p := make([]float32, nb*dwBlock)
 	for b := 0; b < nb; b++ {
@@ -30,7 +30,7 @@ func packDWF32x4(w *DWWeights) {
 	w.Packed = p
 }
 
-// depthwiseF32x4Pix2 implements Depthwise3x3Generic:
+// depthwiseWasmTile2x1 implements Depthwise3x3Generic:
 //
 //	out(y, x, c) = relu6(bias[c] + sum over ky, kx of
 //	               src(y*s+ky+StartY, x*s+kx+StartX, c) * K[ky][kx][c])
@@ -38,7 +38,7 @@ func packDWF32x4(w *DWWeights) {
 // 2 output pixels x 4 channels per step, channels innermost so each pixel's 9 taps
 // are read as 9 sequential streams; each kernel vector is loaded once for both
 // pixels. An odd last pixel is paired with itself (same values stored twice).
-func depthwiseF32x4Pix2(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
+func depthwiseWasmTile2x1(out Out, src []float32, w *DWWeights, g Geom, y0, y1 int) {
 	C, s := w.C, g.Stride
 	C4 := C &^ 3
 	if C4 == 0 {

@@ -11,6 +11,20 @@ import (
 // TestGeneratedTilesUpToDate regenerates tiles_wasm.go and compares: an edit to
 // gen_tiles.go must come with `go generate ./core/kernels`.
 func TestGeneratedTilesUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	runGenerator(t, "gen_tiles.go", "-o", filepath.Join(dir, "tiles_wasm.go"))
+	sameAsCommitted(t, dir, "tiles_wasm.go")
+}
+
+// TestGeneratedX86UpToDate does the same for the amd64 sets gen_x86.go writes.
+func TestGeneratedX86UpToDate(t *testing.T) {
+	dir := t.TempDir()
+	runGenerator(t, "gen_x86.go", "-dir", dir)
+	sameAsCommitted(t, dir, "avx512_amd64.go", "avx2_amd64.go")
+}
+
+func runGenerator(t *testing.T, gen string, args ...string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("runs the go tool")
 	}
@@ -18,21 +32,26 @@ func TestGeneratedTilesUpToDate(t *testing.T) {
 	if err != nil {
 		t.Skip("no go tool on PATH")
 	}
-	out := filepath.Join(t.TempDir(), "tiles_wasm.go")
-	cmd := exec.Command(goTool, "run", "gen_tiles.go", "-o", out)
+	cmd := exec.Command(goTool, append([]string{"run", gen}, args...)...)
 	cmd.Env = append(os.Environ(), "GOOS=", "GOARCH=", "GOEXPERIMENT=")
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run gen_tiles.go: %v\n%s", err, msg)
+		t.Fatalf("go run %s: %v\n%s", gen, err, msg)
 	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := os.ReadFile("tiles_wasm.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("tiles_wasm.go is stale: run go generate ./core/kernels")
+}
+
+func sameAsCommitted(t *testing.T, dir string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: run go generate ./core/kernels", f)
+		}
 	}
 }

@@ -12,8 +12,13 @@
 // before) writes straight into its interior through an Out, so no padding pass runs.
 package kernels
 
-// The wasm register tiles unrolled over K (pointwise, RGB first conv) are generated.
+// Kernels are named op, ISA, tile: pointwiseAVX512Tile4x2 computes its output in
+// register tiles of 4 output pixels x 2 vectors of output channels.
+//
+// Generated: the wasm register tiles unrolled over K (pointwise, RGB first conv),
+// and both amd64 sets from one template over the vector width.
 //go:generate go run gen_tiles.go
+//go:generate go run gen_x86.go
 
 // Out says where a kernel writes pixel (y, x), channel c of its output:
 // Buf[Off + y*RowStride + x*C + c], with C the layer's output channel count.

@@ -8,7 +8,7 @@ import (
 )
 
 // Pointwise on wasm: a 2 pixels x 16 output channels register tile (8 Float32x4
-// accumulators). Weights are packed once (packPWF32x4) into panels of 16 output
+// accumulators). Weights are packed once (packPWWasm) into panels of 16 output
 // channels, [K][16] each, so the inner loop reads one contiguous 64-byte row per k.
 // Measured in Chromium against 4x2 (4 pixels x 8 channels) and 6x2 tiles, 2x4 was the
 // fastest: it needs 2 scalar broadcasts per k instead of 4, and 8 accumulators leave
@@ -22,9 +22,9 @@ const (
 	pwBlockFloats = 32 << 10
 )
 
-// packPWF32x4 lays w.W out as Packed = [bias padded to P*16] ++ P panels of [K][16],
+// packPWWasm lays w.W out as Packed = [bias padded to P*16] ++ P panels of [K][16],
 // P = ceil(N/16), zero-padded past N so tail panels need no special inner loop.
-func packPWF32x4(w *PWWeights) {
+func packPWWasm(w *PWWeights) {
 	np := (w.N + pwNR - 1) / pwNR
 	p := make([]float32, np*pwNR+np*w.K*pwNR)
 	copy(p, w.Bias)
@@ -59,7 +59,7 @@ func pwTileFor(K int) pwTileFunc {
 	return pwTile2x4
 }
 
-// pointwiseF32x4Tile2x4 implements PointwiseGeneric:
+// pointwiseWasmTile2x4 implements PointwiseGeneric:
 //
 //	for each pixel p in rows [y0, y1), each n < N:
 //		out(p, n) = act(bias[n] + sum over k < K of src[p*K+k] * W[k*N+n])
@@ -68,7 +68,7 @@ func pwTileFor(K int) pwTileFunc {
 // 16-channel panel in turn, 2 pixels of a row per tile; odd rows' last pixels are
 // paired with each other. Jumps cost ~50 instructions on wasm (see gen_tiles.go),
 // so the tile loop is one jump per tile and the branches are per row.
-func pointwiseF32x4Tile2x4(out Out, src []float32, w *PWWeights, width, y0, y1 int) {
+func pointwiseWasmTile2x4(out Out, src []float32, w *PWWeights, width, y0, y1 int) {
 	K, N := w.K, w.N
 	if K == 0 || y0 >= y1 || width <= 0 {
 		pointwiseEmptyK(out, w, width, y0, y1)

@@ -10,11 +10,11 @@ package kernels
 func simdSets() []Set {
 	return []Set{{
 		Name:      "wasm-simd",
-		Conv3x3:   conv3x3F32x4Tile4x2,
-		Depthwise: depthwiseF32x4Pix2,
-		Pointwise: pointwiseF32x4Tile2x4,
-		PackConv:  packConvF32x4,
-		PackDW:    packDWF32x4,
-		PackPW:    packPWF32x4,
+		Conv3x3:   conv3x3WasmTile4x2,
+		Depthwise: depthwiseWasmTile2x1,
+		Pointwise: pointwiseWasmTile2x4,
+		PackConv:  packConvWasm,
+		PackDW:    packDWWasm,
+		PackPW:    packPWWasm,
 	}}
 }

@@ -25,8 +25,8 @@ func TestWasmPointwiseUnrollAndPanelTails(t *testing.T) {
 				for _, relu := range []bool{false, true} {
 					want := naivePointwise(in, h*wd, k, n, wt, bias, relu)
 					w := &PWWeights{K: k, N: n, W: wt, Bias: bias, ReLU6: relu}
-					packPWF32x4(w)
-					got := runBordered(t, h, wd, n, func(out Out, y0, y1 int) { pointwiseF32x4Tile2x4(out, in, w, wd, y0, y1) })
+					packPWWasm(w)
+					got := runBordered(t, h, wd, n, func(out Out, y0, y1 int) { pointwiseWasmTile2x4(out, in, w, wd, y0, y1) })
 					closeEnough(t, fmt.Sprintf("pw %dx%dx%d->%d relu=%v", h, wd, k, n, relu), got, want, 1e-4)
 				}
 			}
@@ -60,23 +60,23 @@ func TestWasmKernelsStayInTheirRows(t *testing.T) {
 	}
 
 	pw := &PWWeights{K: 9, N: c, W: randSlice(r, 9*c, 1), Bias: randSlice(r, c, 1) /* no ReLU: no zeros */}
-	packPWF32x4(pw)
+	packPWWasm(pw)
 	out := newOut(c)
-	pointwiseF32x4Tile2x4(out, randSlice(r, h*wd*9, 1), pw, wd, y0, y1)
+	pointwiseWasmTile2x4(out, randSlice(r, h*wd*9, 1), pw, wd, y0, y1)
 	check("pointwise", out.Buf, wd*c)
 
 	// ReLU6 outputs are never -7, so a guard value left inside the rows is a miss.
 	g := SameGeom(h, wd, 1)
 	dw := &DWWeights{C: c, K: randSlice(r, 9*c, 1), Bias: randSlice(r, c, 1)}
-	packDWF32x4(dw)
+	packDWWasm(dw)
 	out = newOut(c)
-	depthwiseF32x4Pix2(out, randSlice(r, (h+2)*(wd+2)*c, 1), dw, g, y0, y1)
+	depthwiseWasmTile2x1(out, randSlice(r, (h+2)*(wd+2)*c, 1), dw, g, y0, y1)
 	check("depthwise", out.Buf, wd*c)
 
 	cv := &ConvWeights{InC: 3, OutC: c, K: randSlice(r, 27*c, 1), Bias: randSlice(r, c, 1)}
-	packConvF32x4(cv)
+	packConvWasm(cv)
 	out = newOut(c)
-	conv3x3F32x4Tile4x2(out, randSlice(r, (h+2)*(wd+2)*3, 1), cv, g, y0, y1)
+	conv3x3WasmTile4x2(out, randSlice(r, (h+2)*(wd+2)*3, 1), cv, g, y0, y1)
 	check("conv3x3", out.Buf, wd*c)
 }
 
@@ -99,12 +99,12 @@ func TestWasmConvUnrolledMatchesLoop(t *testing.T) {
 	for _, s := range []int{1, 2} {
 		g := SameGeom(h, wd, s)
 		w3, w4 := &ConvWeights{InC: 3, OutC: oc, K: k3, Bias: bias}, &ConvWeights{InC: 4, OutC: oc, K: k4, Bias: bias}
-		packConvF32x4(w3)
-		packConvF32x4(w4)
+		packConvWasm(w3)
+		packConvWasm(w4)
 		got := make([]float32, g.OutH*g.OutW*oc)
 		want := make([]float32, len(got))
-		conv3x3F32x4Tile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in3, h, wd, 3), w3, g, 0, g.OutH)
-		conv3x3F32x4Tile4x2(Out{Buf: want, RowStride: g.OutW * oc}, border(in4, h, wd, 4), w4, g, 0, g.OutH)
+		conv3x3WasmTile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in3, h, wd, 3), w3, g, 0, g.OutH)
+		conv3x3WasmTile4x2(Out{Buf: want, RowStride: g.OutW * oc}, border(in4, h, wd, 4), w4, g, 0, g.OutH)
 		closeEnough(t, fmt.Sprintf("conv s%d", s), got, want, 1e-5)
 	}
 }
@@ -139,7 +139,7 @@ func TestWasmKernelsKeepNonFinite(t *testing.T) {
 		want := make([]float32, g.OutH*g.OutW*c)
 		got := make([]float32, len(want))
 		Depthwise3x3Generic(Out{Buf: want, RowStride: g.OutW * c}, border(in, h, wd, c), w, g, 0, g.OutH)
-		depthwiseF32x4Pix2(Out{Buf: got, RowStride: g.OutW * c}, border(in, h, wd, c), w, g, 0, g.OutH)
+		depthwiseWasmTile2x1(Out{Buf: got, RowStride: g.OutW * c}, border(in, h, wd, c), w, g, 0, g.OutH)
 		same(fmt.Sprintf("depthwise s%d", s), got, want)
 	}
 	{
@@ -149,7 +149,7 @@ func TestWasmKernelsKeepNonFinite(t *testing.T) {
 		want := make([]float32, h*wd*n)
 		got := make([]float32, len(want))
 		PointwiseGeneric(Out{Buf: want, RowStride: wd * n}, in, w, wd, 0, h)
-		pointwiseF32x4Tile2x4(Out{Buf: got, RowStride: wd * n}, in, w, wd, 0, h)
+		pointwiseWasmTile2x4(Out{Buf: got, RowStride: wd * n}, in, w, wd, 0, h)
 		same("pointwise", got, want)
 	}
 	{
@@ -160,7 +160,7 @@ func TestWasmKernelsKeepNonFinite(t *testing.T) {
 		want := make([]float32, g.OutH*g.OutW*oc)
 		got := make([]float32, len(want))
 		Conv3x3Generic(Out{Buf: want, RowStride: g.OutW * oc}, border(in, h, wd, 3), w, g, 0, g.OutH)
-		conv3x3F32x4Tile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in, h, wd, 3), w, g, 0, g.OutH)
+		conv3x3WasmTile4x2(Out{Buf: got, RowStride: g.OutW * oc}, border(in, h, wd, 3), w, g, 0, g.OutH)
 		same("conv", got, want)
 	}
 }
