@@ -68,7 +68,7 @@ export async function measureLive(target, query, y4m, seconds = SECONDS) {
     await page.waitForFunction(() => window.mobilenetPage != null, null, { timeout: 60_000, polling: 10 });
     await page.click('#camera-btn');
     await page.waitForFunction(() => window.mobilenetPage.stats().done > 0, null, { timeout: 120_000, polling: 20 });
-    const first = await page.evaluate(() => window.mobilenetPage.stats().firstResultAt);
+    const first = await page.evaluate(() => window.mobilenetPage.stats().firstResultAt ?? performance.now());
     const firstBytes = proxy.bytes();
     await page.waitForTimeout(WARMUP_MS);
     const a = await page.evaluate(() => ({ ...window.mobilenetPage.stats(), t: performance.now() }));
@@ -76,24 +76,31 @@ export async function measureLive(target, query, y4m, seconds = SECONDS) {
     const b = await page.evaluate(() => ({ ...window.mobilenetPage.stats(), t: performance.now() }));
     if (b.hud !== 'off') await hudFetched;
     const totalBytes = proxy.bytes();
-    // Repeat visit: what still crosses the wire, and how soon the camera answers.
-    await page.reload({ waitUntil: 'commit' });
-    await page.waitForFunction(() => window.mobilenetPage != null, null, { timeout: 60_000, polling: 10 });
-    await page.click('#camera-btn');
-    await page.waitForFunction(() => window.mobilenetPage.stats().done > 0, null, { timeout: 120_000, polling: 20 });
-    const repeatFirst = await page.evaluate(() => window.mobilenetPage.stats().firstResultAt);
+    // Repeat visit, in a new tab once the first is closed: what still crosses the wire,
+    // and how soon the camera answers.
+    await page.close();
+    const again = await browser.context.newPage();
+    await again.goto(url + query, { waitUntil: 'commit' });
+    await again.waitForFunction(() => window.mobilenetPage != null, null, { timeout: 60_000, polling: 10 });
+    await again.click('#camera-btn');
+    await again.waitForFunction(() => window.mobilenetPage.stats().done > 0, null, { timeout: 120_000, polling: 20 });
+    const repeatFirst = await again.evaluate(() => window.mobilenetPage.stats().firstResultAt ?? performance.now());
     const repeatBytes = proxy.bytes() - totalBytes;
     return {
       query: query || '(default)',
       resultsPerSec: ((b.done - a.done) * 1000) / (b.t - a.t),
       droppedShare: (b.dropped - a.dropped) / Math.max(1, b.presented - a.presented),
-      stages: b.stages,
+      // A page from before per-stage statistics (a baseline) has only total p50/p95.
+      stages: b.stages ?? {
+        total: { p50: b.p50, p95: b.p95 },
+        ...Object.fromEntries(['capture', 'preprocess', 'inference'].map((k) => [k, { p50: NaN, p95: NaN }])),
+      },
       firstPredictionMs: first,
       firstVisitBytes: firstBytes,
       totalBytes,
       repeatFirstPredictionMs: repeatFirst,
       repeatBytes,
-      hud: b.hud,
+      hud: b.hud ?? 'always',
       errors,
     };
   } finally {
@@ -108,6 +115,7 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const fmt = (xs, digits = 1) => {
+  if (xs.some((x) => !Number.isFinite(x))) return '–';
   const m = median(xs).toFixed(digits);
   return xs.length > 1 ? `${m} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})` : m;
 };

@@ -35,11 +35,14 @@ export class CameraLoop {
    * @param {object} hooks
    *   classifier(): the current Classifier or null; options(): classify options;
    *   onResult(predictions, timings, counters); onError(message); onStop(reason)
+   * @param {object} [opts] fastCapture: false forces the fallback capture (for tests and A/B)
    */
-  constructor(video, hooks) {
+  constructor(video, hooks, { fastCapture = true } = {}) {
     this.video = video;
     this.hooks = hooks;
     this.stream = null;
+    // undefined: not tried yet; false: the fallback (see snapshot()).
+    this.fastCapture = fastCapture && typeof createImageBitmap === 'function' ? undefined : false;
     this.resetCounters();
   }
 
@@ -120,14 +123,11 @@ export class CameraLoop {
     const stream = this.stream;
     const options = this.hooks.options();
     const t0 = performance.now();
-    const [sx, sy, sw, sh] = centralCrop(vw, vh, options.crop);
-    // The crop is applied here, so the engine gets the whole (already cropped) bitmap.
-    createImageBitmap(this.video, sx, sy, sw, sh,
-      { resizeWidth: options.size, resizeHeight: options.size, resizeQuality: RESIZE_QUALITY })
-      .then((bitmap) => {
+    this.snapshot(vw, vh, options)
+      .then(({ input, crop }) => {
         const captured = performance.now() - t0;
-        if (this.stream !== stream) { bitmap.close(); return undefined; }
-        return clf.classify(bitmap, { ...options, crop: false, transfer: true }).then((preds) => {
+        if (this.stream !== stream) { input.close?.(); return undefined; }
+        return clf.classify(input, { ...options, crop, transfer: input instanceof ImageBitmap }).then((preds) => {
           this.done++;
           const t = preds.timings;
           const timings = {
@@ -150,6 +150,27 @@ export class CameraLoop {
         this.inFlight--;
         this.pump();
       });
+  }
+
+  // snapshot returns what to classify: an input-size bitmap of the (cropped) frame, or,
+  // where createImageBitmap cannot crop and resize a video (it throws TypeError for
+  // options it does not know), the <video> itself, which the module snapshots at full
+  // size for the engine to crop and resize (slower; chosen once, on the first failure).
+  async snapshot(vw, vh, options) {
+    if (this.fastCapture !== false) {
+      const [sx, sy, sw, sh] = centralCrop(vw, vh, options.crop);
+      try {
+        const bitmap = await createImageBitmap(this.video, sx, sy, sw, sh,
+          { resizeWidth: options.size, resizeHeight: options.size, resizeQuality: RESIZE_QUALITY });
+        this.fastCapture = true;
+        // The crop is applied: the engine gets the whole bitmap.
+        return { input: bitmap, crop: false };
+      } catch (err) {
+        if (this.fastCapture || !(err instanceof TypeError || err?.name === 'NotSupportedError')) throw err;
+        this.fastCapture = false;
+      }
+    }
+    return { input: this.video, crop: options.crop };
   }
 
   counters() {

@@ -242,7 +242,7 @@ const camera = new CameraLoop(ui.video, {
     if (reason === 'ended') showCameraMessage(cameraErrorMessage({ name: 'ended' }));
     pushOverlay({ status: reason === 'ended' ? 'Camera stopped' : 'Press Start camera' });
   },
-});
+}, { fastCapture: params.get('capture') !== 'video' }); // ?capture=video: the fallback capture
 
 ui.cameraBtn.addEventListener('click', async () => {
   if (camera.running) { camera.stop(); return; }

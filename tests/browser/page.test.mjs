@@ -283,10 +283,13 @@ describe('fake webcam', () => {
 });
 
 describe('Chromium without WebGL', () => {
+  // Also the fallback capture (?capture=video: the <video> itself goes to the module,
+  // which snapshots the whole frame for the engine to crop and resize), as a browser
+  // whose createImageBitmap cannot resize would take.
   test('the HUD says in one line that it cannot start; the video and the DOM read-out carry on', { timeout: SLOW }, async () => {
     const noGL = await launchChromium({ args: ['--disable-webgl', '--disable-3d-apis', ...fakeCameraArgs(y4m)] });
     try {
-      const { page, errors } = await openPage(noGL.context, server.url);
+      const { page, errors } = await openPage(noGL.context, server.url, '?capture=video');
       assert.equal(await page.evaluate(() => document.createElement('canvas').getContext('webgl2')), null, 'WebGL2 still on');
       await page.click('#camera-btn');
       await page.waitForFunction(() => window.mobilenetPage.stats().hud === 'failed', null, { timeout: SLOW });
