@@ -211,6 +211,7 @@ export class Fetcher {
     if (!looksLikeJSON(data)) return { data, shards: null };
     const groups = manifestPlan(data, url);
     const urls = groups.map((g) => g.paths.map((p) => shardURL(url, p))); // every path checked before any fetch
+    const folder = new URL('.', url).href;
     for (const g of groups) this.progress?.expect(g.bytes);
     const shards = {};
     try {
@@ -218,7 +219,7 @@ export class Fetcher {
         const budget = new Budget(Math.min(g.bytes, LIMITS.maxShardBytes * g.paths.length),
           () => `the ${g.bytes} bytes its manifest group ${gi + 1} declares`);
         return g.paths.map(async (p, pi) => {
-          shards[p] = await this.get(urls[gi][pi], { what: `weight shard ${JSON.stringify(p)}`, budget, cache: true, expected: true });
+          shards[p] = await this.get(urls[gi][pi], { what: `weight shard ${JSON.stringify(p)}`, budget, cache: true, expected: true, within: folder });
         });
       }));
     } catch (err) {
@@ -229,11 +230,11 @@ export class Fetcher {
   }
 
   /** get returns one file's bytes (file: through readLocal, else fetch and the cache). */
-  async get(url, { what, limitOf, budget, maxBytes, cache = false, expected = false }) {
+  async get(url, { what, limitOf, budget, maxBytes, cache = false, expected = false, within }) {
     if (this.controller.signal.aborted) throw this.aborted(what, url);
     budget ??= maxBytes === undefined ? new Budget(LIMITS.maxMnwBytes, () => 'any model file may be')
       : new Budget(maxBytes, () => `${maxBytes} bytes`);
-    if (url.startsWith('file:')) return this.getLocal(url, what, limitOf, budget, expected);
+    if (url.startsWith('file:')) return this.getLocal(url, what, limitOf, budget, expected, within);
     const store = cache && this.useCache && /^https?:/.test(url) ? await this.openCache() : null;
     const cached = store ? await store.match(url).catch(() => undefined) : undefined;
     if (cached) this.touched.push(url);
@@ -272,13 +273,16 @@ export class Fetcher {
     return data;
   }
 
-  async getLocal(url, what, limitOf, budget, expected) {
+  // readLocal(url, maxBytes, {within}) reads a file of at most maxBytes (else throws
+  // code ETOOBIG); within, a folder's file: URL, asks it to refuse (code EMODEL) a file
+  // whose real path (symlinks resolved) is outside that folder.
+  async getLocal(url, what, limitOf, budget, expected, within) {
     if (!this.readLocal) throw new FetchError('EDOWNLOAD', `cannot read ${what} at ${url}: file: URLs are only read in Node`);
     let data;
     try {
-      data = await this.readLocal(url, Math.max(0, budget.left));
+      data = await this.readLocal(url, Math.max(0, budget.left), { within });
     } catch (err) {
-      if (err?.code === 'ETOOBIG') throw new FetchError('ETOOBIG', `${what} at ${url}: ${err.message}`);
+      if (err?.code === 'ETOOBIG' || err?.code === 'EMODEL') throw new FetchError(err.code, `${what} at ${url}: ${err.message}`);
       throw new FetchError('EDOWNLOAD', `cannot read ${what} at ${url}: ${err?.code ?? err?.message} (check the path; run make to build web/)`);
     }
     this.check(data, data.length, url, what, limitOf, budget);

@@ -5,14 +5,15 @@
 // a few go through load() end to end to show the worker uses it.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTCPServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { modelJSON, moduleURL, packedModel, repo } from './helpers.mjs';
+import { modelJSON, moduleURL, packedModel, repo, tfjsDir } from './helpers.mjs';
 
 const { load, MobileNetError } = await import(moduleURL);
 const { Fetcher, SHARD_PATH_RULE, CACHE_NAME, checkShardPath, shardURL } = await import(pathToFileURL(join(repo, 'web/mobilenet-fetch.js')).href);
@@ -138,6 +139,29 @@ describe('shard paths stay in the model folder', () => {
       await rejectsWith(new Fetcher({ readLocal }).model(modelURL), 'EMODEL', SHARD_PATH_RULE);
       assert.deepEqual(read, [modelURL], `shard ${p}`);
     }
+  });
+
+  test('load(): a local model folder whose shard is a link out of it, a device or a FIFO is refused, without hanging', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mobilenet-local-'));
+    const model = join(dir, 'm');
+    mkdirSync(model);
+    for (const f of readdirSync(tfjsDir)) copyFileSync(join(tfjsDir, f), join(model, f));
+    copyFileSync(join(tfjsDir, 'group1-shard1of1'), join(dir, 'outside'));
+    const shard = join(model, 'group1-shard1of1');
+    for (const [name, make, code] of [
+      ['a link out of the folder', () => symlinkSync(join(dir, 'outside'), shard), 'EMODEL'],
+      ['a link to /dev/zero', () => symlinkSync('/dev/zero', shard), 'EMODEL'],
+      ['a FIFO', () => execFileSync('mkfifo', [shard]), 'EDOWNLOAD'],
+    ]) {
+      rmSync(shard, { force: true });
+      make();
+      const t0 = performance.now();
+      await rejectsWith(load({ model: join(model, 'model.json'), timeout: 15_000 }), code, 'group1-shard1of1');
+      assert.ok(performance.now() - t0 < 20_000, `${name}: took ${performance.now() - t0} ms`);
+    }
+    rmSync(shard);
+    copyFileSync(join(tfjsDir, 'group1-shard1of1'), shard);
+    (await load({ model: join(model, 'model.json') })).dispose(); // the folder itself is fine
   });
 
   test('load(): a file: shard in an HTTP model.json is refused and nothing is read (the worker uses the rule)', async () => {
