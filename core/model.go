@@ -34,7 +34,7 @@ type Model struct {
 	Profile    bool
 	LayerTimes []time.Duration // one per entry of Layers
 
-	steps   []step // one per entry of Layers: what runRows does for it
+	steps   []step // one per entry of Layers, in order: Forward runs each (steps.go)
 	threads int    // goroutines per layer, the caller's included (SetThreads)
 	pool    *workerPool
 	cleanup runtime.Cleanup // closes pool when the Model is collected
@@ -42,20 +42,6 @@ type Model struct {
 	// useHelpers says whether the current Forward splits layers; forceHelpers
 	// (tests) makes every Forward do so.
 	useHelpers, forceHelpers bool
-}
-
-// step is one layer bound to its weights and buffers, fixed at NewModel, so Forward
-// and the helper goroutines run a layer by index with no closures (no allocation).
-type step struct {
-	src      []float32
-	out      kernels.Out
-	geom     kernels.Geom
-	conv     *kernels.ConvWeights
-	dw       *kernels.DWWeights
-	pw       *kernels.PWWeights
-	cols     []colBlock // instead of pw: the layer's output channels in blocks (splitColumns)
-	scratch  []float32  // dense [H][W][C] where a column-split layer with a bordered out computes
-	bordered bool       // out is the interior of m.bordered, whose frame Forward clears first
 }
 
 // NewModel prepares weights w to run on size x size inputs (rho: the same weights run
@@ -87,14 +73,14 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			if arch[li+1].Kind == AvgPool {
 				m.last = make([]float32, l.OutH*l.OutW*l.OutC)
 			}
-			if splitColumnsHere && (arch[li+1].Kind == AvgPool || l.OutH*l.OutW <= columnSplitPixels) {
+			if splitsColumns(arch, li) {
 				cols[li] = splitColumns(p, l.InC, l.OutC, true)
 				m.pw = append(m.pw, nil)
 			} else {
 				m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
 			}
 		case FullyConn:
-			if splitColumnsHere {
+			if splitsColumns(arch, li) {
 				cols[li] = splitColumns(w.Layers[pi], l.InC, l.OutC, false)
 			} else {
 				m.fc = kernels.NewPW(w.Layers[pi].Kernel, w.Layers[pi].Bias, l.InC, l.OutC, false)
@@ -110,21 +96,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.dense = make([]float32, maxD)
 	m.logits = make([]float32, NumClasses)
 	m.steps = m.bindSteps()
-	// Column-split layers with a bordered output compute densely first, in m.last
-	// (free until the last layer) if it is large enough.
-	scratch := m.last
-	for li, c := range cols {
-		st, l := &m.steps[li], m.Layers[li]
-		st.cols = c
-		if n := l.OutH * l.OutW * l.OutC; st.bordered && n > len(scratch) {
-			scratch = make([]float32, n)
-		}
-	}
-	for li := range cols {
-		if st, l := &m.steps[li], m.Layers[li]; st.bordered {
-			st.scratch = scratch[:l.OutH*l.OutW*l.OutC]
-		}
-	}
+	m.bindColumns(cols)
 	m.SetThreads(0)
 	return m, nil
 }
@@ -145,22 +117,24 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	for y := 0; y < s; y++ {
 		copy(m.in[(y+1)*row+3:][:s*3], input[y*s*3:][:s*3])
 	}
-	var start time.Time
+	// The layer table, in order, on this goroutine; when the helpers take part
+	// (beginParallel), runSplit shares each layer's parts out among them.
 	t0 := time.Now()
 	m.beginParallel()
 	defer m.endParallel(t0)
-	for li, l := range m.Layers {
+	for li := range m.steps {
+		var start time.Time
 		if m.Profile {
 			start = time.Now()
 		}
-		switch l.Kind {
-		case AvgPool:
-			kernels.AvgPool(m.pooled, m.steps[li].src, l.InH*l.InW, l.InC)
-		default:
-			if m.steps[li].bordered {
-				m.clearFrame(l, m.steps[li].out.Buf)
-			}
-			m.runLayer(li)
+		st := &m.steps[li]
+		if st.bordered {
+			st.clearFrame()
+		}
+		if m.useHelpers {
+			m.runSplit(li)
+		} else {
+			st.run(0, st.parts)
 		}
 		if m.Profile {
 			m.LayerTimes[li] = time.Since(start)
@@ -172,74 +146,3 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 // Features returns the pooled feature vector of the last Forward ([C] with
 // C = int(1024*alpha)): the embedding used for transfer learning.
 func (m *Model) Features() []float32 { return m.pooled }
-
-// bindSteps fixes every layer's input, output and weights. Activations ping-pong:
-// conv1 and pointwise layers feeding a depthwise layer write the interior of the
-// zero-bordered buffer; depthwise layers write the dense buffer; the last pointwise
-// layer writes m.last, which the pool reads.
-func (m *Model) bindSteps() []step {
-	steps := make([]step, len(m.Layers))
-	src := m.in
-	dwi, pwi := 0, 0
-	for li, l := range m.Layers {
-		st := &steps[li]
-		st.src = src
-		switch l.Kind {
-		case Conv3x3:
-			st.out, st.bordered = m.borderedOut(l), true
-			st.geom, st.conv = kernels.SameGeom(l.InH, l.InW, l.Stride), m.conv
-		case Depthwise:
-			st.out = kernels.Out{Buf: centered(m.dense, l.OutH*l.OutW*l.OutC), RowStride: l.OutW * l.OutC}
-			st.geom, st.dw = kernels.SameGeom(l.InH, l.InW, l.Stride), m.dw[dwi]
-			dwi++
-		case Pointwise:
-			st.out, st.pw = kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}, m.pw[pwi]
-			if m.Layers[li+1].Kind == Depthwise {
-				st.out, st.bordered = m.borderedOut(l), true
-			}
-			pwi++
-		case AvgPool:
-			st.out = kernels.Out{Buf: m.pooled}
-		case FullyConn:
-			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
-		}
-		src = st.out.Buf
-	}
-	return steps
-}
-
-// runRows computes output rows [y0, y1) of layer li (not the pool), or for a
-// column-split layer its column blocks [y0, y1).
-func (m *Model) runRows(li, y0, y1 int) {
-	st := &m.steps[li]
-	if st.cols != nil {
-		m.runColumns(li, y0, y1)
-		return
-	}
-	switch m.Layers[li].Kind {
-	case Conv3x3:
-		kernels.Conv3x3(st.out, st.src, st.conv, st.geom, y0, y1)
-	case Depthwise:
-		kernels.Depthwise3x3(st.out, st.src, st.dw, st.geom, y0, y1)
-	case Pointwise, FullyConn:
-		kernels.Pointwise(st.out, st.src, st.pw, m.Layers[li].OutW, y0, y1)
-	}
-}
-
-// borderedOut points a layer's output at the interior of the bordered buffer.
-func (m *Model) borderedOut(l Layer) kernels.Out {
-	w, c := l.OutW+2, l.OutC
-	return kernels.Out{Buf: centered(m.bordered, (l.OutH+2)*w*c), Off: (w + 1) * c, RowStride: w * c}
-}
-
-// clearFrame zeroes the one-pixel frame of layer l's bordered output buf, which
-// other layers' interiors overwrite (the interior is overwritten by l itself).
-func (m *Model) clearFrame(l Layer, buf []float32) {
-	w, c := l.OutW+2, l.OutC
-	clear(buf[:w*c])
-	clear(buf[(l.OutH+1)*w*c:])
-	for y := 1; y <= l.OutH; y++ {
-		clear(buf[y*w*c:][:c])
-		clear(buf[(y*w+w-1)*c:][:c])
-	}
-}

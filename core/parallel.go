@@ -166,17 +166,18 @@ func (p *workerPool) publish(job uint64, n int) {
 func (p *workerPool) runChunks(m *Model, me int, job uint64) {
 	seq, li := job>>32, int(job>>16&0xffff)
 	chunks, threads := int(job>>8&0xff), int(job&0xff)
-	rows := m.parts(li)
+	st := &m.steps[li]
+	parts := st.parts
 	free, claimed := seq<<chunkBits|chunkFree, seq<<chunkBits|chunkClaimed
 	for c := chunks * me / threads; c < chunks*(me+1)/threads; c++ {
 		if p.chunks[c].CompareAndSwap(free, claimed) {
-			m.runRows(li, rows*c/chunks, rows*(c+1)/chunks)
+			st.run(parts*c/chunks, parts*(c+1)/chunks)
 			p.done.Add(1)
 		}
 	}
 	for c := chunks - 1; c >= 0; c-- {
 		if p.chunks[c].CompareAndSwap(free, claimed) {
-			m.runRows(li, rows*c/chunks, rows*(c+1)/chunks)
+			st.run(parts*c/chunks, parts*(c+1)/chunks)
 			p.done.Add(1)
 		}
 	}
@@ -245,22 +246,23 @@ func (m *Model) endParallel(start time.Time) {
 	}
 }
 
-// runLayer computes layer li's rows [0, rows) on up to m.threads goroutines, fewer
-// when the layer is too small to be worth it.
-func (m *Model) runLayer(li int) {
-	l := &m.Layers[li]
-	rows := m.parts(li)
+// runSplit computes layer li's parts [0, parts) (rows or column blocks, see
+// step.run) in chunks on up to m.threads goroutines, fewer when the layer is too
+// small to be worth it.
+func (m *Model) runSplit(li int) {
+	st := &m.steps[li]
 	perThread := chunksPerThread
-	if pw := m.steps[li].pw; pw != nil && pw.K*pw.N > bigWeights {
+	if pw := st.pw; pw != nil && pw.K*pw.N > bigWeights {
 		perThread = 1 // every chunk streams the whole matrix from the shared cache again
 	}
-	chunks := min(rows, maxChunks, perThread*m.threads, max(1, int(l.MultAdds()/minWorkPerChunk)))
-	if m.steps[li].cols != nil {
-		chunks = min(rows, max(1, int(l.MultAdds()/minWorkPerChunk))) // a chunk per block
+	work := max(1, int(st.l.MultAdds()/minWorkPerChunk))
+	chunks := min(st.parts, maxChunks, perThread*m.threads, work)
+	if st.cols != nil {
+		chunks = min(st.parts, work) // a chunk per block
 	}
 	threads := min(m.threads, chunks)
-	if threads <= 1 || !m.useHelpers {
-		m.runRows(li, 0, rows)
+	if threads <= 1 {
+		st.run(0, st.parts)
 		return
 	}
 	p := m.pool

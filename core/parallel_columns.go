@@ -23,6 +23,18 @@ const (
 // DefaultThreads): there the split would only add the copies out of scratch.
 var splitColumnsHere = runtime.GOOS != "js" && runtime.GOOS != "wasip1"
 
+// splitsColumns says whether layer li of arch (a pointwise layer or the
+// classifier) is split by output channels.
+func splitsColumns(arch []Layer, li int) bool {
+	switch arch[li].Kind {
+	case Pointwise:
+		return splitColumnsHere && (arch[li+1].Kind == AvgPool || arch[li].OutH*arch[li].OutW <= columnSplitPixels)
+	case FullyConn:
+		return splitColumnsHere
+	}
+	return false
+}
+
 // colBlock is output channels [n0, n0+w.N) of a column-split layer.
 type colBlock struct {
 	n0 int
@@ -51,19 +63,30 @@ func splitColumns(p Params, k, n int, relu6 bool) []colBlock {
 	return blocks
 }
 
-// parts is the number of units runRows splits layer li into: column blocks or rows.
-func (m *Model) parts(li int) int {
-	if c := m.steps[li].cols; c != nil {
-		return len(c)
+// bindColumns gives the column-split layers (cols, by layer index) their blocks.
+// Those with a bordered output compute densely first, in a scratch buffer: m.last
+// (free until the last layer) if it is large enough.
+func (m *Model) bindColumns(cols map[int][]colBlock) {
+	scratch := m.last
+	for li, c := range cols {
+		st, l := &m.steps[li], m.Layers[li]
+		st.cols, st.parts = c, len(c)
+		if n := l.OutH * l.OutW * l.OutC; st.bordered && n > len(scratch) {
+			scratch = make([]float32, n)
+		}
 	}
-	return m.Layers[li].OutH
+	for li := range cols {
+		if st, l := &m.steps[li], m.Layers[li]; st.bordered {
+			st.scratch = scratch[:l.OutH*l.OutW*l.OutC]
+		}
+	}
 }
 
-// runColumns computes column blocks [b0, b1) of column-split layer li over all its
+// runColumns computes column blocks [b0, b1) of a column-split layer over all its
 // pixels, each pixel a row of one (width 1) so the block's channels land at
 // their place in the full-width output rows.
-func (m *Model) runColumns(li, b0, b1 int) {
-	st, l := &m.steps[li], &m.Layers[li]
+func (st *step) runColumns(b0, b1 int) {
+	l := &st.l
 	for _, c := range st.cols[b0:b1] {
 		out := st.out
 		if st.scratch != nil {
@@ -73,13 +96,14 @@ func (m *Model) runColumns(li, b0, b1 int) {
 		out.RowStride = l.OutC
 		kernels.Pointwise(out, st.src, c.w, 1, 0, l.OutH*l.OutW)
 		if st.scratch != nil {
-			m.copyColumns(st, l, c.n0, c.n0+c.w.N)
+			st.copyColumns(c.n0, c.n0+c.w.N)
 		}
 	}
 }
 
 // copyColumns copies channels [n0, n1) of every pixel from st.scratch to st.out.
-func (m *Model) copyColumns(st *step, l *Layer, n0, n1 int) {
+func (st *step) copyColumns(n0, n1 int) {
+	l := &st.l
 	n := l.OutC
 	for y := range l.OutH {
 		row := st.out.Buf[st.out.Off+y*st.out.RowStride:]
@@ -88,15 +112,4 @@ func (m *Model) copyColumns(st *step, l *Layer, n0, n1 int) {
 			copy(row[x*n+n0:x*n+n1], st.scratch[p+n0:p+n1])
 		}
 	}
-}
-
-// centered returns the n floats in the middle of buf, starting on a 4 KiB
-// boundary like buf itself (so reads and writes of one layer keep the relative
-// alignment they had uncentred: no new 4K-aliasing stalls).
-// Layers of every size then put their middle row at about the same address, so
-// with two threads each keeps writing the memory it wrote before, below or above
-// the middle, and no cache line has to move between the cores' caches.
-func centered(buf []float32, n int) []float32 {
-	off := (len(buf) - n) / 2 &^ 1023
-	return buf[off : off+n : off+n]
 }

@@ -202,15 +202,15 @@ func TestColumnSplitMatchesWholeLayer(t *testing.T) {
 		for li, l := range m.Layers {
 			st := &m.steps[li]
 			if l.Kind == AvgPool {
-				kernels.AvgPool(m.pooled, st.src, l.InH*l.InW, l.InC)
+				st.run(0, st.parts)
 				continue
 			}
 			p := w.Layers[pi]
 			pi++
 			if st.bordered {
-				m.clearFrame(l, st.out.Buf)
+				st.clearFrame()
 			}
-			m.runRows(li, 0, m.parts(li))
+			st.run(0, st.parts)
 			if st.cols == nil {
 				continue
 			}

@@ -1,0 +1,106 @@
+package core
+
+import "github.com/mobilenet-go/mobilenet/core/kernels"
+
+// step is one layer of the table bound to its weights and buffers, fixed at
+// NewModel, so Forward and the helper goroutines run a layer by index with no
+// closures (no allocation).
+type step struct {
+	l        Layer
+	parts    int // how many units run splits the layer into: output rows, or column blocks (cols)
+	src      []float32
+	out      kernels.Out
+	geom     kernels.Geom
+	conv     *kernels.ConvWeights
+	dw       *kernels.DWWeights
+	pw       *kernels.PWWeights
+	cols     []colBlock // instead of pw: the layer's output channels in blocks (splitColumns)
+	scratch  []float32  // dense [H][W][C] where a column-split layer with a bordered out computes
+	bordered bool       // out is the interior of a zero-bordered buffer, whose frame clearFrame zeroes
+}
+
+// run computes parts [p0, p1) of the layer: its output rows [p0, p1), or for a
+// column-split layer its column blocks [p0, p1), each over all pixels. Every part
+// is the same kernel call however [0, parts) is split, so the output is too.
+func (st *step) run(p0, p1 int) {
+	if st.cols != nil {
+		st.runColumns(p0, p1)
+		return
+	}
+	switch st.l.Kind {
+	case Conv3x3:
+		kernels.Conv3x3(st.out, st.src, st.conv, st.geom, p0, p1)
+	case Depthwise:
+		kernels.Depthwise3x3(st.out, st.src, st.dw, st.geom, p0, p1)
+	case Pointwise, FullyConn:
+		kernels.Pointwise(st.out, st.src, st.pw, st.l.OutW, p0, p1)
+	case AvgPool:
+		kernels.AvgPool(st.out.Buf, st.src, st.l.InH*st.l.InW, st.l.InC)
+	}
+}
+
+// bindSteps fixes every layer's input, output and weights. Activations ping-pong:
+// conv1 and pointwise layers feeding a depthwise layer write the interior of the
+// zero-bordered buffer; depthwise layers write the dense buffer; the last pointwise
+// layer writes m.last, which the pool reads into m.pooled, which the classifier
+// reads.
+func (m *Model) bindSteps() []step {
+	steps := make([]step, len(m.Layers))
+	src := m.in
+	dwi, pwi := 0, 0
+	for li, l := range m.Layers {
+		st := &steps[li]
+		st.l, st.src, st.parts = l, src, l.OutH
+		switch l.Kind {
+		case Conv3x3:
+			st.out, st.bordered = m.borderedOut(l), true
+			st.geom, st.conv = kernels.SameGeom(l.InH, l.InW, l.Stride), m.conv
+		case Depthwise:
+			st.out = kernels.Out{Buf: centered(m.dense, l.OutH*l.OutW*l.OutC), RowStride: l.OutW * l.OutC}
+			st.geom, st.dw = kernels.SameGeom(l.InH, l.InW, l.Stride), m.dw[dwi]
+			dwi++
+		case Pointwise:
+			st.out, st.pw = kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}, m.pw[pwi]
+			if m.Layers[li+1].Kind == Depthwise {
+				st.out, st.bordered = m.borderedOut(l), true
+			}
+			pwi++
+		case AvgPool:
+			st.out = kernels.Out{Buf: m.pooled}
+		case FullyConn:
+			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
+		}
+		src = st.out.Buf
+	}
+	return steps
+}
+
+// borderedOut points a layer's output at the interior of the bordered buffer.
+func (m *Model) borderedOut(l Layer) kernels.Out {
+	w, c := l.OutW+2, l.OutC
+	return kernels.Out{Buf: centered(m.bordered, (l.OutH+2)*w*c), Off: (w + 1) * c, RowStride: w * c}
+}
+
+// centered returns the n floats in the middle of buf, starting on a 4 KiB
+// boundary like buf itself (so reads and writes of one layer keep the relative
+// alignment they had uncentred: no new 4K-aliasing stalls).
+// Layers of every size then put their middle row at about the same address, so
+// with two threads each keeps writing the memory it wrote before, below or above
+// the middle, and no cache line has to move between the cores' caches.
+func centered(buf []float32, n int) []float32 {
+	off := (len(buf) - n) / 2 &^ 1023
+	return buf[off : off+n : off+n]
+}
+
+// clearFrame zeroes the one-pixel frame of a bordered output, which other layers'
+// interiors overwrite (the interior is overwritten by the layer itself).
+func (st *step) clearFrame() {
+	buf, l := st.out.Buf, st.l
+	w, c := l.OutW+2, l.OutC
+	clear(buf[:w*c])
+	clear(buf[(l.OutH+1)*w*c:])
+	for y := 1; y <= l.OutH; y++ {
+		clear(buf[y*w*c:][:c])
+		clear(buf[(y*w+w-1)*c:][:c])
+	}
+}
