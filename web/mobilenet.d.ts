@@ -12,7 +12,7 @@ export interface LoadOptions {
    * Our packed .mnw file or a TF.js layers model.json: a URL (relative to the page), in
    * Node also a file path; or the .mnw file's bytes. Default: DEFAULT_MODEL.
    */
-  model?: string | URL | ArrayBuffer | ArrayBufferView | Blob;
+  model?: string | URL | ArrayBuffer | SharedArrayBuffer | ArrayBufferView | Blob;
   /** Called while the model downloads (bytes over all its files). */
   onProgress?: (progress: { loaded: number; total: number }) => void;
   /** Worker engines to run (each one Go instance); calls go to an idle one. Default 1. */
@@ -30,14 +30,17 @@ export interface LoadOptions {
    * Browsers only: Node always runs the package's own worker thread.
    */
   workerURL?: string | URL;
-  /** Keep downloaded models in the Cache API so a second load makes no request. Default true. */
+  /**
+   * Keep downloaded models in the Cache API (stored once Go accepted them; revalidated
+   * with ETag / Last-Modified unless the URL carries a content hash). Default true.
+   */
   cache?: boolean;
   /** Aborting it rejects load() with EABORTED (the reason in the message) and stops every worker it started. */
   signal?: AbortSignal;
   /**
    * Milliseconds the whole load() may take: past it load() rejects with ETIMEOUT and
-   * stops every worker it started. A download that sends nothing for this long (default
-   * 30 s) also fails with ETIMEOUT.
+   * stops every worker it started. A download that sends nothing for this long (or,
+   * without timeout, for 30 s) also fails with ETIMEOUT.
    */
   timeout?: number;
 }
