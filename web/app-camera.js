@@ -35,12 +35,14 @@ export class CameraLoop {
    * @param {object} hooks
    *   classifier(): the current Classifier or null; options(): classify options;
    *   onResult(predictions, timings, counters); onError(message); onStop(reason)
-   * @param {object} [opts] fastCapture: false forces the fallback capture (for tests and A/B)
+   * @param {object} [opts] fastCapture: false forces the fallback capture; captureFrames:
+   *   true sends VideoFrames instead (both for tests and A/B measurements)
    */
-  constructor(video, hooks, { fastCapture = true } = {}) {
+  constructor(video, hooks, { fastCapture = true, captureFrames = false } = {}) {
     this.video = video;
     this.hooks = hooks;
     this.stream = null;
+    this.captureFrames = captureFrames && typeof VideoFrame === 'function';
     // undefined: not tried yet; false: the fallback (see snapshot()).
     this.fastCapture = fastCapture && typeof createImageBitmap === 'function' ? undefined : false;
     this.resetCounters();
@@ -127,7 +129,8 @@ export class CameraLoop {
       .then(({ input, crop }) => {
         const captured = performance.now() - t0;
         if (this.stream !== stream) { input.close?.(); return undefined; }
-        return clf.classify(input, { ...options, crop, transfer: input instanceof ImageBitmap }).then((preds) => {
+        const transfer = input instanceof ImageBitmap || (typeof VideoFrame === 'function' && input instanceof VideoFrame);
+        return clf.classify(input, { ...options, crop, transfer }).then((preds) => {
           this.done++;
           const t = preds.timings;
           const timings = {
@@ -157,6 +160,11 @@ export class CameraLoop {
   // options it does not know), the <video> itself, which the module snapshots at full
   // size for the engine to crop and resize (slower; chosen once, on the first failure).
   async snapshot(vw, vh, options) {
+    if (this.captureFrames) {
+      // A/B (?capture=frame): a VideoFrame, transferred; the worker reads the whole
+      // frame and the engine crops and resizes it.
+      return { input: new VideoFrame(this.video), crop: options.crop };
+    }
     if (this.fastCapture !== false) {
       const [sx, sy, sw, sh] = centralCrop(vw, vh, options.crop);
       try {

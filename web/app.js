@@ -242,7 +242,8 @@ const camera = new CameraLoop(ui.video, {
     if (reason === 'ended') showCameraMessage(cameraErrorMessage({ name: 'ended' }));
     pushOverlay({ status: reason === 'ended' ? 'Camera stopped' : 'Press Start camera' });
   },
-}, { fastCapture: params.get('capture') !== 'video' }); // ?capture=video: the fallback capture
+  // ?capture=video: the fallback capture; ?capture=frame: VideoFrames (A/B).
+}, { fastCapture: params.get('capture') !== 'video', captureFrames: params.get('capture') === 'frame' });
 
 ui.cameraBtn.addEventListener('click', async () => {
   if (camera.running) { camera.stop(); return; }
