@@ -42,7 +42,11 @@ func FuzzParseTFJS(f *testing.F) {
 	f.Add(small, make([]byte, 4*3*3*3*8))
 	f.Fuzz(func(t *testing.T, modelJSON, shard []byte) {
 		// Shard "a" is the fuzzed bytes; the synthetic shards answer their own names.
+		// No shard outside the model's folder is ever asked for.
 		w, err := ParseTFJS(modelJSON, func(name string) ([]byte, error) {
+			if _, err := checkShardPath(name); err != nil {
+				t.Fatalf("readFile(%q) called: %v", name, err)
+			}
 			if name == "a" {
 				return shard, nil
 			}
