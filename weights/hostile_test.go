@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -192,7 +193,15 @@ func TestDownloadBounds(t *testing.T) {
 		{"/shard/model.json", "more than the 864 bytes its manifest group has left"},
 	} {
 		sent.Store(0)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		_, err := Load(srv.URL + c.path)
+		runtime.ReadMemStats(&after)
+		// Everything the loader allocated, not just what it kept (the issue saw 0.5-2.4 GB).
+		t.Logf("%s: allocated %d bytes, server sent %d", c.path, after.TotalAlloc-before.TotalAlloc, sent.Load())
+		if n := after.TotalAlloc - before.TotalAlloc; n > 2*limits.MaxMnwBytes {
+			t.Errorf("%s: the loader allocated %d bytes before giving up", c.path, n)
+		}
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.path, err, c.want)
 		}
