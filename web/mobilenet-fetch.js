@@ -172,12 +172,14 @@ export class Progress {
   done() { this.post(this.loaded); }
 }
 
-// A URL whose name or ?v= carries a content hash (8+ hex digits) names immutable
+// A URL whose ?v= or name carries a content hash (8+ hex digits; in a name, with a
+// letter, so a date like model-20250101.json is not taken for one) names immutable
 // bytes: a cached copy is used without asking the server.
-function contentAddressed(url) {
+export function contentAddressed(url) {
   const u = new URL(url);
   const name = u.pathname.slice(u.pathname.lastIndexOf('/') + 1);
-  return /^[0-9a-f]{8,}$/i.test(u.searchParams.get('v') ?? '') || /[.\-_][0-9a-f]{8,}(\.|$)/i.test(name);
+  return /^[0-9a-f]{8,}$/i.test(u.searchParams.get('v') ?? '') ||
+    /[.\-_](?=[0-9]*[a-f])[0-9a-f]{8,}(\.|$)/i.test(name);
 }
 
 /**

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { modelJSON, moduleURL, packedModel, repo, tfjsDir } from './helpers.mjs';
 
 const { load, MobileNetError } = await import(moduleURL);
-const { Fetcher, SHARD_PATH_RULE, CACHE_NAME, checkShardPath, shardURL } = await import(pathToFileURL(join(repo, 'web/mobilenet-fetch.js')).href);
+const { Fetcher, SHARD_PATH_RULE, CACHE_NAME, checkShardPath, contentAddressed, shardURL } = await import(pathToFileURL(join(repo, 'web/mobilenet-fetch.js')).href);
 const { LIMITS } = await import(pathToFileURL(join(repo, 'web/mobilenet-limits.js')).href);
 
 const realJSON = JSON.parse(readFileSync(modelJSON, 'utf8'));
@@ -329,4 +329,14 @@ describe('generated hostile manifests', () => {
 
 test('the cache name moved past v1, whose entries were stored unchecked', () => {
   assert.equal(CACHE_NAME, 'mobilenet-go-models-v2');
+});
+
+test('content-addressed URLs (used from the cache without revalidation) are told from the rest', () => {
+  for (const u of ['https://h/w/m.mnw?v=3f9a0c12', 'https://h/w/m.3f9a0c12.mnw', 'https://h/w/group1-shard1of1.0123abcd', 'https://h/m-deadbeefcafe.json']) {
+    assert.ok(contentAddressed(u), u);
+  }
+  for (const u of ['https://h/w/mobilenet_v1_0.75_224.mnw', 'https://h/w/model.json', 'https://h/w/model-20250101.json',
+    'https://h/w/group1-shard1of1', 'https://h/m.mnw?v=2', 'https://h/m.mnw?x=3f9a0c12']) {
+    assert.ok(!contentAddressed(u), u);
+  }
 });
