@@ -79,7 +79,7 @@ func DecodeImage(data []byte) (img image.Image, err error) {
 		return nil, fmt.Errorf("mobilenet: corrupt %s: decoded an empty %dx%d image", codec.name, b.Dx(), b.Dy())
 	}
 	if codec.name == "JPEG" {
-		img = Orient(img, JPEGOrientation(data))
+		img = Orient(img, jpegOrientation(data))
 	}
 	return img, nil
 }

@@ -41,7 +41,7 @@ func FuzzDecodeImage(f *testing.F) {
 		if err := PreprocessImage(dst, img, 8, 0.875); err != nil {
 			t.Fatalf("preprocess a decoded %v image: %v", b, err)
 		}
-		_ = JPEGOrientation(data)
+		_ = jpegOrientation(data)
 	})
 }
 

@@ -2,10 +2,10 @@ package core
 
 import "encoding/binary"
 
-// JPEGOrientation returns the EXIF orientation (1..8) stored in a JPEG's APP1 block,
+// jpegOrientation returns the EXIF orientation (1..8) stored in a JPEG's APP1 block,
 // or 1 (upright) when there is none or it is malformed: a broken EXIF block must
 // never stop a photo from being classified.
-func JPEGOrientation(data []byte) int {
+func jpegOrientation(data []byte) int {
 	if len(data) < 4 || data[0] != 0xFF || data[1] != 0xD8 {
 		return 1
 	}

@@ -97,8 +97,8 @@ func TestDecodeAppliesEXIFOrientation(t *testing.T) {
 	for o := 1; o <= 8; o++ {
 		for _, bo := range []byteOrder{binary.BigEndian, binary.LittleEndian} {
 			data := withExif(encodeJPEG(t, storedFor(upright, o)), exifTIFF(uint16(o), bo))
-			if got := JPEGOrientation(data); got != o {
-				t.Fatalf("orientation %d (%v): JPEGOrientation = %d", o, bo, got)
+			if got := jpegOrientation(data); got != o {
+				t.Fatalf("orientation %d (%v): jpegOrientation = %d", o, bo, got)
 			}
 			img, err := DecodeImage(data)
 			if err != nil {
@@ -163,7 +163,7 @@ func TestJPEGOrientationMalformed(t *testing.T) {
 	cases["segment overrun"] = overrun[:200]
 
 	for name, data := range cases {
-		if o := JPEGOrientation(data); o != 1 {
+		if o := jpegOrientation(data); o != 1 {
 			t.Errorf("%s: orientation %d, want 1", name, o)
 		}
 		if name == "segment overrun" {
@@ -176,8 +176,8 @@ func TestJPEGOrientationMalformed(t *testing.T) {
 		}
 	}
 	for _, data := range [][]byte{nil, {0xFF}, {0xFF, 0xD8}, {0xFF, 0xD8, 0xFF, 0xE1, 0x00}, {0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01}} {
-		if o := JPEGOrientation(data); o != 1 {
-			t.Errorf("JPEGOrientation(%x) = %d, want 1", data, o)
+		if o := jpegOrientation(data); o != 1 {
+			t.Errorf("jpegOrientation(%x) = %d, want 1", data, o)
 		}
 	}
 }

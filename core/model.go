@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 // Model is a MobileNet v1 ready to run at one input size: the layer table, its

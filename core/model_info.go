@@ -1,6 +1,6 @@
 package core
 
-import "github.com/mobilenet-go/mobilenet/core/kernels"
+import "github.com/mobilenet-go/mobilenet/internal/kernels"
 
 // Kernels names the kernel set the model runs on: "generic", "avx2", "avx512",
 // "wasm-simd", ...

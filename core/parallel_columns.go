@@ -3,7 +3,7 @@ package core
 import (
 	"runtime"
 
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 // The last layers' few pixels make rows a poor unit of work (7 rows split 4:3),

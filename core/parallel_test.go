@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 func randomModel(t testing.TB, alpha float64, size int) (*Model, []float32) {

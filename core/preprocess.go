@@ -44,9 +44,9 @@ func PreprocessRGBA(dst []float32, pix []byte, width, height, stride, size int, 
 	return preprocess(dst, &src, 0, 0, width, height, size, crop)
 }
 
-// CentralCrop returns the region tf.image.central_crop keeps of a w x h image:
+// centralCrop returns the region tf.image.central_crop keeps of a w x h image:
 // offsets int((h - h*frac)/2), sizes h - 2*offset. frac 0 or 1 keeps everything.
-func CentralCrop(w, h int, frac float64) (image.Rectangle, error) {
+func centralCrop(w, h int, frac float64) (image.Rectangle, error) {
 	if frac == 0 || frac == 1 {
 		return image.Rect(0, 0, w, h), nil
 	}
@@ -68,7 +68,7 @@ func preprocess(dst []float32, src *pixelSource, minX, minY, w, h, size int, cro
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("mobilenet: preprocess: empty image %dx%d", w, h)
 	}
-	r, err := CentralCrop(w, h, crop)
+	r, err := centralCrop(w, h, crop)
 	if err != nil {
 		return err
 	}

@@ -23,9 +23,9 @@ func TestCentralCrop(t *testing.T) {
 		{640, 480, 0, image.Rect(0, 0, 640, 480)},
 		{640, 480, 1, image.Rect(0, 0, 640, 480)},
 	} {
-		got, err := CentralCrop(tc.w, tc.h, tc.frac)
+		got, err := centralCrop(tc.w, tc.h, tc.frac)
 		if err != nil || got != tc.want {
-			t.Errorf("CentralCrop(%d, %d, %v) = %v, %v; want %v", tc.w, tc.h, tc.frac, got, err, tc.want)
+			t.Errorf("centralCrop(%d, %d, %v) = %v, %v; want %v", tc.w, tc.h, tc.frac, got, err, tc.want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 package core
 
-import "github.com/mobilenet-go/mobilenet/core/kernels"
+import "github.com/mobilenet-go/mobilenet/internal/kernels"
 
 // step is one layer of the table bound to its weights and buffers, fixed at
 // NewModel, so Forward and the helper goroutines run a layer by index with no

@@ -2,7 +2,7 @@
 # wasm_exec.js from the same GOROOT, packed weights + index.json, and the Node and
 # headless-Chromium tests of web/mobilenet.js.
 WEB_GOROOT := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)
-WEB_GO_SRC := go.mod $(shell find core weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
+WEB_GO_SRC := go.mod $(shell find core internal/kernels weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
 # Linked with the function names (no -s) for wasmfold, which drops them afterwards.
 # Each is linked to $@.linked first: go build skips relinking a target whose build
 # ID is current, and a folded, stripped file would still carry that ID.

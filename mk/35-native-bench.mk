@@ -8,4 +8,4 @@ bench-native:
 	GOEXPERIMENT=simd $(GO) test -run - -bench Forward -count $(BENCH_COUNT) ./core/
 
 bench-kernels:
-	GOEXPERIMENT=simd $(GO) test -run - -bench 'LayerKinds/.*/(1.00|0.75)-224' -count $(BENCH_COUNT) ./core/kernels/
+	GOEXPERIMENT=simd $(GO) test -run - -bench 'LayerKinds/.*/(1.00|0.75)-224' -count $(BENCH_COUNT) ./internal/kernels/

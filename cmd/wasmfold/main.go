@@ -1,8 +1,8 @@
 // Command wasmfold folds constant address offsets into the float and v128 loads of
-// a Go-built wasm binary, in the functions of our engine (core and core/kernels by
-// default; see internal/wasmfold), in place:
+// a Go-built wasm binary, in the functions of our engine (core and internal/kernels
+// by default; see internal/wasmfold), in place:
 //
-//	wasmfold [-funcs PREFIX] [-strip-names] FILE.wasm...
+//	wasmfold [-funcs PREFIX,...] [-strip-names] FILE.wasm...
 //
 // The Makefile links the classifier with -ldflags=-w (keeping the function names the
 // fold selects by) and runs wasmfold -strip-names on it, which leaves the size of a
@@ -19,11 +19,11 @@ import (
 )
 
 func main() {
-	prefix := flag.String("funcs", "github.com_mobilenet_go_mobilenet_core",
-		"fold the functions whose names (as in the wasm name section) start with this")
+	prefix := flag.String("funcs", "github.com_mobilenet_go_mobilenet_core,github.com_mobilenet_go_mobilenet_internal_kernels",
+		"fold the functions whose names (as in the wasm name section) start with one of these (comma-separated)")
 	strip := flag.Bool("strip-names", false, "drop the name section afterwards (what -ldflags=-s would have done)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmfold [-funcs PREFIX] [-strip-names] FILE.wasm...")
+		fmt.Fprintln(os.Stderr, "usage: wasmfold [-funcs PREFIX,...] [-strip-names] FILE.wasm...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -44,7 +44,15 @@ func foldFile(path, prefix string, strip bool) error {
 	if err != nil {
 		return err
 	}
-	out, st, err := wasmfold.Fold(in, func(name string) bool { return strings.HasPrefix(name, prefix) })
+	prefixes := strings.Split(prefix, ",")
+	out, st, err := wasmfold.Fold(in, func(name string) bool {
+		for _, p := range prefixes {
+			if strings.HasPrefix(name, p) {
+				return true
+			}
+		}
+		return false
+	})
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

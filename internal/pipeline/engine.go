@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 // maxModels bounds how many input sizes (rho) keep a prepared model at once; each

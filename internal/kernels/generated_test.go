@@ -9,7 +9,7 @@ import (
 )
 
 // TestGeneratedTilesUpToDate regenerates tiles_wasm.go and compares: an edit to
-// gen_tiles.go must come with `go generate ./core/kernels`.
+// gen_tiles.go must come with `go generate ./internal/kernels`.
 func TestGeneratedTilesUpToDate(t *testing.T) {
 	dir := t.TempDir()
 	runGenerator(t, "gen_tiles.go", "-o", filepath.Join(dir, "tiles_wasm.go"))
@@ -51,7 +51,7 @@ func sameAsCommitted(t *testing.T, dir string, files ...string) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(got, want) {
-			t.Errorf("%s is stale: run go generate ./core/kernels", f)
+			t.Errorf("%s is stale: run go generate ./internal/kernels", f)
 		}
 	}
 }

@@ -8,14 +8,14 @@ import (
 	"testing"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 // Benchmarks over MobileNet's real layer shapes (core.Architecture) for every
 // kernel set this build and CPU run, reporting GFLOP/s (2 flops per mult-add).
 //
-//	go test -run - -bench 'Layers/avx512/1.00-224/' ./core/kernels/   (one layer each)
-//	go test -run - -bench 'LayerKinds/.*/1.00-224' ./core/kernels/    (totals per kind)
+//	go test -run - -bench 'Layers/avx512/1.00-224/' ./internal/kernels/   (one layer each)
+//	go test -run - -bench 'LayerKinds/.*/1.00-224' ./internal/kernels/    (totals per kind)
 
 var benchConfigs = func() (cs []struct {
 	alpha float64

@@ -2,7 +2,7 @@
 
 // gen_tiles writes tiles_wasm.go: the wasm register tiles unrolled over K, the
 // pointwise 2 pixels x 16 channels and the first conv's 4 pixels x 8 channels for
-// RGB input at stride 2. Run by `go generate ./core/kernels`.
+// RGB input at stride 2. Run by `go generate ./internal/kernels`.
 //
 // Why so much unrolling: Go's wasm backend sends every jump (loop back edges, and
 // the forward jump over a skipped if) through a br_table at the top of the

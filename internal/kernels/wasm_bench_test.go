@@ -6,7 +6,7 @@ package kernels_test
 // mult-add). Run under Node:
 //
 //	GOEXPERIMENT=simd GOOS=js GOARCH=wasm go test -run=NONE -bench=. \
-//	    -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./core/kernels/
+//	    -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./internal/kernels/
 //
 // Without GOEXPERIMENT=simd the same benchmarks measure the generic kernels.
 
@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 func wasmRand(n int, seed uint64) []float32 {

@@ -2,7 +2,7 @@
 
 // gen_x86 writes the amd64 kernel sets, avx512_amd64.go and avx2_amd64.go, from
 // the one template below: the same loops over a vector of 16 (AVX-512) or 8
-// (AVX2 + FMA) float32 lanes. Run by `go generate ./core/kernels`.
+// (AVX2 + FMA) float32 lanes. Run by `go generate ./internal/kernels`.
 //
 // Why generated rather than generic over the vector type: archsimd's vectors are
 // distinct types with no common interface the compiler lowers to instructions, so

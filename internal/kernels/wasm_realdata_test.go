@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/core/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/kernels"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
