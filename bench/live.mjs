@@ -7,7 +7,7 @@
 // worker's cache). Variants take turns LIVE_ROUNDS times (this machine is shared;
 // medians and ranges are reported). LIVE_BASELINE_DIR adds another build of the page
 // (say an older commit's web/ folder) to every round, for ratios measured side by
-// side. Writes the live section of bench/RESULTS.md and of README.md.
+// side (LIVE_BASELINE_LABEL names it in the table). Writes the live section of bench/RESULTS.md and of README.md.
 //
 //   LIVE_ROUNDS=3 LIVE_SECONDS=10 LIVE_QUERIES='|?overlay=0' LIVE_BASELINE_DIR=/tmp/old/web node bench/live.mjs
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -162,7 +162,7 @@ async function main() {
       await b.close();
     }
     const variants = QUERIES.map((q) => ({ url: server.url, q, label: `\`${q || '(default)'}\`` }));
-    if (baseline) variants.push({ url: baseline.url, q: '', label: `baseline: ${BASELINE_DIR}` });
+    if (baseline) variants.push({ url: baseline.url, q: '', label: process.env.LIVE_BASELINE_LABEL ?? `baseline: ${BASELINE_DIR}` });
     const runs = new Map(variants.map((v) => [v.label, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const v of variants) {

@@ -1,7 +1,7 @@
 # The live page: serve.go, web/index.html + app.js, the ebiten HUD (web/overlay.wasm)
 # and their tests (serve.go's Go tests, the HUD's logic and glyphs natively, headless
 # Chromium driving the page with a fake webcam, with and without WebGL, and Firefox ESR
-# driving the page and the embed example).
+# driving the page and the embed example; the service worker offline).
 .PHONY: overlay run test-page-go test-browser-page test-browser-firefox test-browser-offline
 BUILD_TARGETS += web/overlay.wasm web/assets.json
 TEST_TARGETS += test-page-go test-browser-page test-browser-firefox test-browser-offline
