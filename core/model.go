@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"time"
-
-	"github.com/mobilenet-go/mobilenet/internal/kernels"
 )
 
 // Model is a MobileNet v1 ready to run at one input size: the layer table, its
@@ -18,11 +16,6 @@ type Model struct {
 	Size   int     // input is Size x Size x 3
 	Layers []Layer // Architecture(Alpha, Size)
 
-	conv *kernels.ConvWeights
-	dw   []*kernels.DWWeights // [13]
-	pw   []*kernels.PWWeights // [13]
-	fc   *kernels.PWWeights   // nil when split (splitColumns)
-
 	in       []float32 // [Size+2][Size+2][3], zero border: the network input
 	bordered []float32 // [H+2][W+2][C], zero border: conv1 / pointwise outputs feeding a depthwise layer
 	dense    []float32 // [H][W][C]: depthwise outputs feeding a pointwise layer
@@ -34,7 +27,7 @@ type Model struct {
 	Profile    bool
 	LayerTimes []time.Duration // one per entry of Layers
 
-	steps   []step // one per entry of Layers, in order: Forward runs each (steps.go)
+	steps   []step // one per entry of Layers, with its weights and buffers: Forward runs each (steps.go)
 	threads int    // goroutines per layer, the caller's included (SetThreads)
 	pool    *workerPool
 	cleanup runtime.Cleanup // closes pool when the Model is collected
@@ -55,48 +48,16 @@ func NewModel(w *Weights, size int) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
-	var maxB, maxD int
-	pi := 0
-	cols := make(map[int][]colBlock) // column-split layers, by index
-	for li, l := range arch {
-		switch l.Kind {
-		case Conv3x3:
-			p := w.Layers[pi]
-			m.conv = kernels.NewConv(p.Kernel, p.Bias, l.InC, l.OutC)
-		case Depthwise:
-			p := w.Layers[pi]
-			m.dw = append(m.dw, kernels.NewDW(p.Kernel, p.Bias, l.InC))
-			maxB = max(maxB, (l.InH+2)*(l.InW+2)*l.InC)
-			maxD = max(maxD, l.OutH*l.OutW*l.OutC)
-		case Pointwise:
-			p := w.Layers[pi]
-			if arch[li+1].Kind == AvgPool {
-				m.last = make([]float32, l.OutH*l.OutW*l.OutC)
-			}
-			if splitsColumns(arch, li) {
-				cols[li] = splitColumns(p, l.InC, l.OutC, true)
-				m.pw = append(m.pw, nil)
-			} else {
-				m.pw = append(m.pw, kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, true))
-			}
-		case FullyConn:
-			if splitsColumns(arch, li) {
-				cols[li] = splitColumns(w.Layers[pi], l.InC, l.OutC, false)
-			} else {
-				m.fc = kernels.NewPW(w.Layers[pi].Kernel, w.Layers[pi].Bias, l.InC, l.OutC, false)
-			}
-		case AvgPool:
-			m.pooled = make([]float32, l.InC)
-			continue
-		}
-		pi++
-	}
-	m.in = make([]float32, (size+2)*(size+2)*3)
-	m.bordered = make([]float32, maxB)
-	m.dense = make([]float32, maxD)
-	m.logits = make([]float32, NumClasses)
+	m.allocBuffers()
 	m.steps = m.bindSteps()
-	m.bindColumns(cols)
+	pi := 0 // w.Layers has no entry for the pool
+	for li := range m.steps {
+		if st := &m.steps[li]; st.l.Kind != AvgPool {
+			st.bindWeights(w.Layers[pi], splitsColumns(arch, li))
+			pi++
+		}
+	}
+	m.bindScratch()
 	m.SetThreads(0)
 	return m, nil
 }

@@ -63,21 +63,20 @@ func splitColumns(p Params, k, n int, relu6 bool) []colBlock {
 	return blocks
 }
 
-// bindColumns gives the column-split layers (cols, by layer index) their blocks.
-// Those with a bordered output compute densely first, in a scratch buffer: m.last
-// (free until the last layer) if it is large enough.
-func (m *Model) bindColumns(cols map[int][]colBlock) {
+// bindScratch gives the column-split layers with a bordered output the dense
+// buffer they compute in first: m.last (free until the last layer) if it is large
+// enough.
+func (m *Model) bindScratch() {
 	scratch := m.last
-	for li, c := range cols {
-		st, l := &m.steps[li], m.Layers[li]
-		st.cols, st.parts = c, len(c)
-		if n := l.OutH * l.OutW * l.OutC; st.bordered && n > len(scratch) {
+	for i := range m.steps {
+		st := &m.steps[i]
+		if n := st.l.OutH * st.l.OutW * st.l.OutC; st.cols != nil && st.bordered && n > len(scratch) {
 			scratch = make([]float32, n)
 		}
 	}
-	for li := range cols {
-		if st, l := &m.steps[li], m.Layers[li]; st.bordered {
-			st.scratch = scratch[:l.OutH*l.OutW*l.OutC]
+	for i := range m.steps {
+		if st := &m.steps[i]; st.cols != nil && st.bordered {
+			st.scratch = scratch[:st.l.OutH*st.l.OutW*st.l.OutC]
 		}
 	}
 }

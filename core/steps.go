@@ -39,7 +39,27 @@ func (st *step) run(p0, p1 int) {
 	}
 }
 
-// bindSteps fixes every layer's input, output and weights. Activations ping-pong:
+// allocBuffers makes the activation buffers bindSteps routes the layers through,
+// each as large as the largest layer that uses it.
+func (m *Model) allocBuffers() {
+	var maxB, maxD int
+	for _, l := range m.Layers {
+		switch l.Kind {
+		case Depthwise:
+			maxB = max(maxB, (l.InH+2)*(l.InW+2)*l.InC)
+			maxD = max(maxD, l.OutH*l.OutW*l.OutC)
+		case AvgPool:
+			m.last = make([]float32, l.InH*l.InW*l.InC)
+			m.pooled = make([]float32, l.InC)
+		}
+	}
+	m.in = make([]float32, (m.Size+2)*(m.Size+2)*3)
+	m.bordered = make([]float32, maxB)
+	m.dense = make([]float32, maxD)
+	m.logits = make([]float32, NumClasses)
+}
+
+// bindSteps fixes every layer's input and output. Activations ping-pong:
 // conv1 and pointwise layers feeding a depthwise layer write the interior of the
 // zero-bordered buffer; depthwise layers write the dense buffer; the last pointwise
 // layer writes m.last, which the pool reads into m.pooled, which the classifier
@@ -47,32 +67,49 @@ func (st *step) run(p0, p1 int) {
 func (m *Model) bindSteps() []step {
 	steps := make([]step, len(m.Layers))
 	src := m.in
-	dwi, pwi := 0, 0
 	for li, l := range m.Layers {
 		st := &steps[li]
 		st.l, st.src, st.parts = l, src, l.OutH
 		switch l.Kind {
 		case Conv3x3:
 			st.out, st.bordered = m.borderedOut(l), true
-			st.geom, st.conv = kernels.SameGeom(l.InH, l.InW, l.Stride), m.conv
+			st.geom = kernels.SameGeom(l.InH, l.InW, l.Stride)
 		case Depthwise:
 			st.out = kernels.Out{Buf: centered(m.dense, l.OutH*l.OutW*l.OutC), RowStride: l.OutW * l.OutC}
-			st.geom, st.dw = kernels.SameGeom(l.InH, l.InW, l.Stride), m.dw[dwi]
-			dwi++
+			st.geom = kernels.SameGeom(l.InH, l.InW, l.Stride)
 		case Pointwise:
-			st.out, st.pw = kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}, m.pw[pwi]
+			st.out = kernels.Out{Buf: m.last, RowStride: l.OutW * l.OutC}
 			if m.Layers[li+1].Kind == Depthwise {
 				st.out, st.bordered = m.borderedOut(l), true
 			}
-			pwi++
 		case AvgPool:
 			st.out = kernels.Out{Buf: m.pooled}
 		case FullyConn:
-			st.out, st.pw = kernels.Out{Buf: m.logits, RowStride: NumClasses}, m.fc
+			st.out = kernels.Out{Buf: m.logits, RowStride: NumClasses}
 		}
 		src = st.out.Buf
 	}
 	return steps
+}
+
+// bindWeights packs the layer's BN-folded weights p for the kernels, once: a
+// pointwise layer or the classifier whole, or in column blocks when split.
+func (st *step) bindWeights(p Params, split bool) {
+	l := st.l
+	switch l.Kind {
+	case Conv3x3:
+		st.conv = kernels.NewConv(p.Kernel, p.Bias, l.InC, l.OutC)
+	case Depthwise:
+		st.dw = kernels.NewDW(p.Kernel, p.Bias, l.InC)
+	case Pointwise, FullyConn:
+		relu6 := l.Kind == Pointwise
+		if split {
+			st.cols = splitColumns(p, l.InC, l.OutC, relu6)
+			st.parts = len(st.cols) // a part is a block of columns, over all pixels
+		} else {
+			st.pw = kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, relu6)
+		}
+	}
 }
 
 // borderedOut points a layer's output at the interior of the bordered buffer.
