@@ -22,12 +22,12 @@ test-go:
 
 # -short skips the README program there (test-go runs it, with SIMD as it says).
 test-go-nosimd:
-	$(GO) test -count=1 ./core/... ./internal/kernels/ ./weights/... ./internal/pipeline/
+	$(GO) test -count=1 ./core/... ./internal/kernels/ ./internal/q8/ ./weights/... ./internal/pipeline/
 	$(GO) test -count=1 -short .
 
 test-go-wasm: $(WASMFOLD)
-	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" . ./core/... ./internal/kernels/ ./internal/pipeline/
-	$(WASMFOLD_ENV) GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/kernels/
+	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" . ./core/... ./internal/kernels/ ./internal/q8/ ./internal/pipeline/
+	$(WASMFOLD_ENV) GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/kernels/ ./internal/q8/
 
 # The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without
 # GOEXPERIMENT=simd runs the reference kernels, ~20x slower).

@@ -1,0 +1,29 @@
+// Package q8 runs MobileNet v1 with 8-bit weights and activations (issue 12).
+//
+// The scheme, chosen so that no calibration data is needed:
+//
+//   - Weights: per output channel, symmetric int8: w ≈ q·s[c], s[c] = max|w[.,c]|/127
+//     (BatchNorm already folded into the kernel, as core.Weights has it). Biases stay
+//     float32: they are added after the accumulator is scaled, so a channel with a
+//     tiny scale and a large bias cannot overflow an int32.
+//   - Activations after ReLU6 lie in [0, 6]: unsigned, scale ActScale = 6/255, zero
+//     point 0, so the layer's clamp to [0, 255] is ReLU6 itself and zero padding is 0.
+//   - The network input (x/127.5-1, in [-1, 1]) is symmetric int8 with scale 1/127
+//     (InputScale): conv1 multiplies it like any other activation.
+//   - The global average pool rounds the mean back to the activation scale (half up);
+//     the classifier's accumulators are scaled to float32 logits (no clamp: logits
+//     have no fixed range and softmax wants floats).
+//
+// Every quantized value is stored as int16 in the activation buffers (0..255, or
+// -127..127 for the input): the wasm kernel multiplies int16 pairs
+// (i32x4.dot_i16x8_s), so keeping them widened saves a widening per load.
+//
+// Requantization of a layer's int32 accumulator acc for output channel c is, in
+// float32 arithmetic with each step rounded (no fused multiply-add):
+//
+//	v = float32(acc) * m[c] + b[c]      m[c] = sIn·s[c]/ActScale, b[c] = bias[c]/ActScale
+//	q = clamp(roundHalfEven(v), 0, 255)
+//
+// Every kernel (reference, wasm, amd64) computes exactly this, so their outputs are
+// equal bit for bit.
+package q8

@@ -1,0 +1,136 @@
+package q8
+
+// The reference int8 ops, in plain Go: every other kernel must match them bit for
+// bit. Activations are NHWC, one int16 per quantized value (see the package doc);
+// kernels are int8 in core.Params' layouts; m and b are the per-output-channel
+// requantization factors (Requant).
+
+// Requant maps an int32 accumulator to an activation: clamp(roundHalfEven(
+// float32(acc)*m + b), 0, 255), each float32 step rounded on its own.
+func Requant(acc int32, m, b float32) int16 {
+	v := float32(float32(acc)*m) + b // the conversions forbid a fused multiply-add
+	return int16(clampRound(float64(v), 0, 255))
+}
+
+// QuantizeInput writes the network input (values in [-1, 1]) as int8 values with
+// scale InputScale: clamp(roundHalfEven(x*127), -127, 127).
+func QuantizeInput(dst []int16, src []float32) {
+	for i, x := range src[:len(dst)] {
+		dst[i] = int16(clampRound(float64(float32(x*127)), -127, 127))
+	}
+}
+
+// same is TF 'same' padding for a 3x3 window: the output size and the padding
+// before the first input row or column.
+func same(in, stride int) (out, padBefore int) {
+	out = (in + stride - 1) / stride
+	pad := max((out-1)*stride+3-in, 0)
+	return out, pad / 2
+}
+
+// Conv3x3 is the first layer: a full 3x3 convolution of an h x w x cin input
+// (kernel [3][3][cin][cout]) with TF 'same' padding.
+func Conv3x3(dst, src []int16, h, w, cin, cout, stride int, kernel []int8, m, b []float32) {
+	oh, py := same(h, stride)
+	ow, px := same(w, stride)
+	for y := 0; y < oh; y++ {
+		for x := 0; x < ow; x++ {
+			out := dst[(y*ow+x)*cout:][:cout]
+			for c := 0; c < cout; c++ {
+				var acc int32
+				for dy := 0; dy < 3; dy++ {
+					iy := y*stride + dy - py
+					if iy < 0 || iy >= h {
+						continue
+					}
+					for dx := 0; dx < 3; dx++ {
+						ix := x*stride + dx - px
+						if ix < 0 || ix >= w {
+							continue
+						}
+						in := src[(iy*w+ix)*cin:][:cin]
+						k := kernel[(dy*3+dx)*cin*cout:]
+						for ci, a := range in {
+							acc += int32(a) * int32(k[ci*cout+c])
+						}
+					}
+				}
+				out[c] = Requant(acc, m[c], b[c])
+			}
+		}
+	}
+}
+
+// Depthwise is a 3x3 depthwise convolution of an h x w x c input (kernel [3][3][c]).
+func Depthwise(dst, src []int16, h, w, c, stride int, kernel []int8, m, b []float32) {
+	oh, py := same(h, stride)
+	ow, px := same(w, stride)
+	for y := 0; y < oh; y++ {
+		for x := 0; x < ow; x++ {
+			out := dst[(y*ow+x)*c:][:c]
+			for ch := 0; ch < c; ch++ {
+				var acc int32
+				for dy := 0; dy < 3; dy++ {
+					iy := y*stride + dy - py
+					if iy < 0 || iy >= h {
+						continue
+					}
+					for dx := 0; dx < 3; dx++ {
+						ix := x*stride + dx - px
+						if ix < 0 || ix >= w {
+							continue
+						}
+						acc += int32(src[(iy*w+ix)*c+ch]) * int32(kernel[(dy*3+dx)*c+ch])
+					}
+				}
+				out[ch] = Requant(acc, m[ch], b[ch])
+			}
+		}
+	}
+}
+
+// Pointwise is a 1x1 convolution of p pixels of k channels (kernel [k][n]).
+func Pointwise(dst, src []int16, p, k, n int, kernel []int8, m, b []float32) {
+	for i := 0; i < p; i++ {
+		in, out := src[i*k:][:k], dst[i*n:][:n]
+		for c := 0; c < n; c++ {
+			out[c] = Requant(dot(in, kernel, c, n), m[c], b[c])
+		}
+	}
+}
+
+// dot is sum over j of in[j] * kernel[j*n+c].
+func dot(in []int16, kernel []int8, c, n int) int32 {
+	var acc int32
+	for j, a := range in {
+		acc += int32(a) * int32(kernel[j*n+c])
+	}
+	return acc
+}
+
+// AvgPool averages p pixels of c channels, rounding half up:
+// dst[ch] = floor(sum/p + 1/2), computed as (2*sum + p) / (2p) in integers.
+func AvgPool(dst, src []int16, p, c int) {
+	for ch := 0; ch < c; ch++ {
+		var sum int64
+		for i := 0; i < p; i++ {
+			sum += int64(src[i*c+ch])
+		}
+		dst[ch] = int16((2*sum + int64(p)) / (2 * int64(p)))
+	}
+}
+
+// Classifier computes float32 logits from k pooled activations (kernel [k][n]):
+// logit[c] = float32(acc)*scale[c] + bias[c], each float32 step rounded on its own.
+func Classifier(dst []float32, src []int16, k, n int, kernel []int8, scale, bias []float32) {
+	for c := 0; c < n; c++ {
+		dst[c] = float32(float32(dot(src[:k], kernel, c, n))*scale[c]) + bias[c]
+	}
+}
+
+// Dequantize writes q*s for each activation (the pooled features as floats).
+func Dequantize(dst []float32, src []int16, s float32) {
+	for i, q := range src[:len(dst)] {
+		dst[i] = float32(q) * s
+	}
+}
