@@ -48,15 +48,20 @@ func NewModel(w *Weights, size int) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
-	m.allocBuffers()
-	m.steps = m.bindSteps()
+	// Each layer of the table becomes a step: its weights packed for the kernels,
+	// then the buffers it reads and writes (steps.go).
+	m.steps = make([]step, len(arch))
 	pi := 0 // w.Layers has no entry for the pool
-	for li := range m.steps {
-		if st := &m.steps[li]; st.l.Kind != AvgPool {
+	for li, l := range arch {
+		st := &m.steps[li]
+		st.l, st.parts = l, l.OutH
+		if l.Kind != AvgPool {
 			st.bindWeights(w.Layers[pi], splitsColumns(arch, li))
 			pi++
 		}
 	}
+	m.allocBuffers()
+	m.bindBuffers()
 	m.bindScratch()
 	m.SetThreads(0)
 	return m, nil

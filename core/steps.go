@@ -39,7 +39,7 @@ func (st *step) run(p0, p1 int) {
 	}
 }
 
-// allocBuffers makes the activation buffers bindSteps routes the layers through,
+// allocBuffers makes the activation buffers bindBuffers routes the layers through,
 // each as large as the largest layer that uses it.
 func (m *Model) allocBuffers() {
 	var maxB, maxD int
@@ -59,17 +59,16 @@ func (m *Model) allocBuffers() {
 	m.logits = make([]float32, NumClasses)
 }
 
-// bindSteps fixes every layer's input and output. Activations ping-pong:
+// bindBuffers fixes every layer's input and output. Activations ping-pong:
 // conv1 and pointwise layers feeding a depthwise layer write the interior of the
 // zero-bordered buffer; depthwise layers write the dense buffer; the last pointwise
 // layer writes m.last, which the pool reads into m.pooled, which the classifier
 // reads.
-func (m *Model) bindSteps() []step {
-	steps := make([]step, len(m.Layers))
+func (m *Model) bindBuffers() {
 	src := m.in
 	for li, l := range m.Layers {
-		st := &steps[li]
-		st.l, st.src, st.parts = l, src, l.OutH
+		st := &m.steps[li]
+		st.src = src
 		switch l.Kind {
 		case Conv3x3:
 			st.out, st.bordered = m.borderedOut(l), true
@@ -89,7 +88,6 @@ func (m *Model) bindSteps() []step {
 		}
 		src = st.out.Buf
 	}
-	return steps
 }
 
 // bindWeights packs the layer's BN-folded weights p for the kernels, once: a
@@ -105,7 +103,7 @@ func (st *step) bindWeights(p Params, split bool) {
 		relu6 := l.Kind == Pointwise
 		if split {
 			st.cols = splitColumns(p, l.InC, l.OutC, relu6)
-			st.parts = len(st.cols) // a part is a block of columns, over all pixels
+			st.parts = len(st.cols) // a part is a block of columns over all pixels, not a row
 		} else {
 			st.pw = kernels.NewPW(p.Kernel, p.Bias, l.InC, l.OutC, relu6)
 		}
