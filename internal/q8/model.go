@@ -1,0 +1,131 @@
+package q8
+
+import (
+	"fmt"
+
+	"github.com/mobilenet-go/mobilenet/core"
+)
+
+// Model is an int8 MobileNet v1 ready to run at one input size: the layer table, the
+// quantized weights bound to their requantization factors (pointwise ones packed for
+// the platform's kernel) and every activation buffer, allocated once. Forward
+// allocates nothing. A Model is not safe for concurrent use; it runs on the
+// caller's goroutine.
+type Model struct {
+	Alpha  float64
+	Size   int
+	Layers []core.Layer
+
+	steps    []qstep
+	in       []int16 // the quantized network input, [Size][Size][3]
+	ping     []int16 // activations alternate between ping and pong
+	pong     []int16
+	pooled   []int16
+	features []float32
+	logits   []float32
+}
+
+// qstep is one layer bound to its weights: kernel in core's layout and per-channel
+// factors (m, b: requantization; for the classifier, m holds the logit scales and b
+// the biases), or pw for a pointwise layer.
+type qstep struct {
+	l      core.Layer
+	kernel []int8
+	m, b   []float32
+	pw     *PW
+}
+
+// slack is the spare int16 values past every activation buffer: the wasm pointwise
+// kernel reads its input two values at a time, so an odd K reads one value past the
+// last pixel (multiplied by a zero weight).
+const slack = 8
+
+// NewModel prepares int8 weights for size x size inputs (any multiple of 32).
+func NewModel(w *Weights, size int) (*Model, error) {
+	if err := w.Check(); err != nil {
+		return nil, err
+	}
+	arch, err := core.Architecture(w.Alpha, size)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch}
+	maxAct, pi := 0, 0
+	for _, l := range arch {
+		st := qstep{l: l}
+		maxAct = max(maxAct, l.OutH*l.OutW*l.OutC, l.InH*l.InW*l.InC)
+		if l.Kind != core.AvgPool {
+			p := w.Layers[pi]
+			pi++
+			st.kernel = p.Kernel
+			switch l.Kind {
+			case core.Conv3x3:
+				st.m, st.b = requantFactors(p, InputScale)
+			case core.FullyConn:
+				st.m, st.b = logitScales(p), p.Bias
+			default:
+				st.m, st.b = requantFactors(p, ActScale)
+			}
+			if l.Kind == core.Pointwise {
+				st.pw = NewPW(p.Kernel, st.m, st.b, l.InC, l.OutC)
+			}
+		}
+		m.steps = append(m.steps, st)
+	}
+	m.in = make([]int16, size*size*3+slack)
+	m.ping = make([]int16, maxAct+slack)
+	m.pong = make([]int16, maxAct+slack)
+	c := arch[len(arch)-1].InC
+	m.pooled = make([]int16, c+slack)
+	m.features = make([]float32, c)
+	m.logits = make([]float32, core.NumClasses)
+	return m, nil
+}
+
+// InputLen is the number of floats Forward expects: Size*Size*3.
+func (m *Model) InputLen() int { return m.Size * m.Size * 3 }
+
+// Forward runs the network on one preprocessed input ([Size][Size][3], values in
+// [-1, 1], as core.Model takes) and returns the 1000 logits, owned by the model
+// until the next call.
+func (m *Model) Forward(input []float32) ([]float32, error) {
+	if len(input) != m.InputLen() {
+		return nil, fmt.Errorf("mobilenet: input has %d values, the %dx%d model wants %d (%dx%dx3)",
+			len(input), m.Size, m.Size, m.InputLen(), m.Size, m.Size)
+	}
+	QuantizeInput(m.in[:len(input)], input)
+	src, dst := m.in, m.ping
+	for i := range m.steps {
+		st := &m.steps[i]
+		l := st.l
+		switch l.Kind {
+		case core.Conv3x3:
+			Conv3x3(dst, src, l.InH, l.InW, l.InC, l.OutC, l.Stride, st.kernel, st.m, st.b)
+		case core.Depthwise:
+			Depthwise(dst, src, l.InH, l.InW, l.InC, l.Stride, st.kernel, st.m, st.b)
+		case core.Pointwise:
+			st.pw.Run(dst, src, l.OutH*l.OutW)
+		case core.AvgPool:
+			AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
+			Dequantize(m.features, m.pooled, ActScale)
+			src = m.pooled
+			continue
+		case core.FullyConn:
+			Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b)
+			continue
+		}
+		src = dst
+		if &dst[0] == &m.ping[0] {
+			dst = m.pong
+		} else {
+			dst = m.ping
+		}
+	}
+	return m.logits, nil
+}
+
+// Features is the pooled feature vector of the last Forward, dequantized.
+func (m *Model) Features() []float32 { return m.features }
+
+// Threads is how many goroutines Forward uses: one (the caller's).
+func (m *Model) Threads() int { return 1 }

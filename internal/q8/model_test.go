@@ -1,0 +1,65 @@
+package q8
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mobilenet-go/mobilenet/core"
+)
+
+// The int8 network against the float network on the same (dequantized) weights:
+// with random He-scaled weights and a random input the logits must agree closely
+// (cosine similarity), which fails if any layer's scale, padding or routing is off.
+func TestForwardTracksTheFloatNetwork(t *testing.T) {
+	for _, c := range []struct {
+		alpha float64
+		size  int
+	}{{0.25, 64}, {0.5, 96}} {
+		w, err := core.RandomWeights(c.alpha, 224, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qw, err := Quantize(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qm, err := NewModel(qw, c.size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, err := core.NewModel(qw.Dequantize(), c.size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fm.Close()
+		r := rand.New(rand.NewPCG(5, 5))
+		in := make([]float32, qm.InputLen())
+		for i := range in {
+			in[i] = r.Float32()*2 - 1
+		}
+		got, err := qm.Forward(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := fm.Forward(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dot, gg, ww float64
+		for i := range want {
+			dot += float64(got[i]) * float64(want[i])
+			gg += float64(got[i]) * float64(got[i])
+			ww += float64(want[i]) * float64(want[i])
+		}
+		if cos := dot / math.Sqrt(gg*ww); !(cos > 0.98) {
+			t.Errorf("alpha %v size %d: int8 logits have cosine %v with the float ones", c.alpha, c.size, cos)
+		}
+		if a := testing.AllocsPerRun(3, func() { qm.Forward(in) }); a != 0 {
+			t.Errorf("Forward allocates %v times per frame", a)
+		}
+		if _, err := qm.Forward(in[1:]); err == nil {
+			t.Errorf("a short input was accepted")
+		}
+	}
+}

@@ -1,0 +1,12 @@
+//go:build !wasm
+
+package q8
+
+// KernelName is the int8 kernel set this build runs.
+const KernelName = "int8-generic"
+
+func packPW(*PW) {}
+
+func pointwiseFast(dst, src []int16, p int, w *PW) {
+	Pointwise(dst, src, p, w.K, w.N, w.Kernel, w.M, w.B)
+}
