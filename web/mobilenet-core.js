@@ -3,6 +3,7 @@
 // and no host-specific code: each entry passes a host {absolute(ref), startWorker()}
 // to createLoad(). Not part of the public API: import mobilenet.js (or the package).
 import { LIMITS } from './mobilenet-limits.js';
+import { sharedAvailable, teamWiring } from './mobilenet-team.js';
 
 /** The public TF.js MobileNet v1 used when load() gets no model (converted in the worker). */
 export const DEFAULT_MODEL = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_1.0_224/model.json';
@@ -38,6 +39,16 @@ function defaultWasmURLs(simd) {
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit
 
 /**
+ * The default of load()'s threads: half the logical cores (at least 1), as TF.js's
+ * wasm backend picks its threads: the other half is left to the page, the camera and
+ * the browser.
+ */
+export function defaultThreads() {
+  const cores = globalThis.navigator?.hardwareConcurrency;
+  return Number.isInteger(cores) && cores > 1 ? Math.max(1, Math.floor(cores / 2)) : 1;
+}
+
+/**
  * load() for one host: host.absolute(ref) turns a model/wasm reference into an absolute
  * URL; host.startWorker(workerURL, {message, crash}) starts one worker and returns
  * {post(msg, transfer), terminate(), ref(), unref()}.
@@ -45,9 +56,22 @@ const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit
 export function createLoad(host) {
   return async function load(options = {}) {
     if (options === null || typeof options !== 'object') throw new MobileNetError('EOPTIONS', 'load() takes an options object');
-    const { onProgress, workers = 1, cache = true, signal, timeout } = options;
+    const { onProgress, workers = 1, threads = defaultThreads(), cache = true, signal, timeout } = options;
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
       throw new MobileNetError('EOPTIONS', `workers = ${workers}: want an integer from 1 to 16`);
+    }
+    if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
+      throw new MobileNetError('EOPTIONS', `threads = ${threads}: want an integer from 1 to 16`);
+    }
+    if (workers * threads > 16) {
+      throw new MobileNetError('EOPTIONS', `workers x threads = ${workers} x ${threads}: want at most 16 workers in all`);
+    }
+    const transport = options.transport ?? (sharedAvailable() ? 'shared' : 'message');
+    if (transport !== 'shared' && transport !== 'message') {
+      throw new MobileNetError('EOPTIONS', `transport = ${transport}: want 'shared' or 'message'`);
+    }
+    if (transport === 'shared' && !sharedAvailable()) {
+      throw new MobileNetError('EOPTIONS', "transport = 'shared' needs SharedArrayBuffer and Atomics, which a page has only when crossOriginIsolated (served with COOP and COEP headers): use 'message' or leave it unset");
     }
     const backend = options.backend ?? (simdSupported() ? 'wasm-simd' : 'wasm');
     if (backend !== 'wasm' && backend !== 'wasm-simd') {
@@ -90,16 +114,26 @@ export function createLoad(host) {
       const first = start();
       first.onProgress = onProgress;
       const transfer = model.bytes ? [model.bytes] : [];
-      const { info, packed } = await first.request({ ...init, model, exportPacked: workers > 1 }, transfer);
+      const total = workers * threads;
+      const { info, packed } = await first.request({ ...init, model, exportPacked: total > 1 }, transfer);
       first.onProgress = null;
       // Further workers load the first one's weights as packed bytes: no second download or conversion.
-      const rest = await Promise.all(Array.from({ length: workers - 1 }, async (_, i) => {
+      const rest = await Promise.all(Array.from({ length: total - 1 }, async (_, i) => {
         const e = start();
-        const bytes = i === workers - 2 ? packed.buffer : packed.buffer.slice(0);
+        const bytes = i === total - 2 ? packed.buffer : packed.buffer.slice(0);
         await e.request({ ...init, model: { bytes } }, [bytes]);
         return e;
       }));
-      return new Classifier([first, ...rest], { ...info, backend, workers });
+      const all = [first, ...rest];
+      // workers pipelines frames across units; a unit of threads > 1 workers (a Team)
+      // splits each of its frames.
+      const units = threads === 1 ? all : await Promise.all(Array.from({ length: workers }, async (_, u) => {
+        const members = all.slice(u * threads, (u + 1) * threads);
+        const wiring = teamWiring(threads, transport);
+        await Promise.all(members.map((e, k) => e.request(wiring.msgs[k].msg, wiring.msgs[k].transfer)));
+        return new Team(members, wiring.stop);
+      }));
+      return new Classifier(units, { ...info, backend, workers, threads, transport: threads > 1 ? transport : null }, all);
     })();
 
     let timer, onAbort;
@@ -270,9 +304,40 @@ class Engine {
   }
 }
 
+// Team is threads workers that run every frame together (web/mobilenet-team.js): the
+// leader gets the classify request, the others a 'band' request for the same frame.
+// It stands where an Engine does in the Classifier. A member's crash stops the team
+// (stop() wakes members waiting in Atomics.wait) and crashes the Classifier.
+class Team {
+  #members;
+  #stop;
+  onCrash = null;
+
+  constructor(members, stop) {
+    this.#members = members;
+    this.#stop = stop;
+    for (const m of members) m.onCrash = (err) => { stop(); this.onCrash?.(err); };
+  }
+
+  get dead() { return this.#members.find((m) => m.dead)?.dead ?? null; }
+
+  request(msg, transfer = []) {
+    const [lead, ...rest] = this.#members;
+    if (msg.type !== 'classify') return lead.request(msg, transfer);
+    const follow = rest.map((m) => m.request({ type: 'band', size: msg.size }));
+    return Promise.all([lead.request(msg, transfer), ...follow]).then((v) => v[0]);
+  }
+
+  terminate(err) {
+    this.#stop();
+    for (const m of this.#members) m.terminate(err);
+  }
+}
+
 /** A loaded model behind one or more workers. Calls are queued and settle in call order. */
 export class Classifier {
-  #engines;
+  #engines; // every worker
+  #units; // what a call runs on: one worker each, or a Team of threads workers
   #idle;
   #queue = []; // jobs waiting for an idle worker
   #tail = Promise.resolve(); // settles after the latest call settled: keeps answers in order
@@ -283,15 +348,17 @@ export class Classifier {
   #canvas = null;
   #workerDraws; // the workers can read ImageBitmaps themselves (OffscreenCanvas there)
 
-  constructor(engines, info) {
+  constructor(units, info, engines = units) {
     this.#engines = engines;
-    this.#idle = [...engines];
+    this.#units = units;
+    this.#idle = [...units];
     this.#info = Object.freeze({
       alpha: info.alpha, size: info.size, multAdds: info.multAdds, params: info.params,
       featureLength: info.featureLength, backend: info.backend, workers: info.workers,
+      threads: info.threads ?? 1, transport: info.transport ?? null,
     });
     this.#workerDraws = info.canDraw && typeof createImageBitmap === 'function';
-    for (const e of engines) e.onCrash = (err) => this.#fail(err);
+    for (const u of units) u.onCrash = (err) => this.#fail(err);
   }
 
   /** @returns {import('./mobilenet').ClassifierInfo} */
@@ -336,6 +403,12 @@ export class Classifier {
     return this.#engines[i].request({ type: 'memStats', gc });
   }
 
+  /** For benchmarks: worker i's last frame in its team, per stage [first layer, exchange ms, compute ms]. */
+  teamProfile(i = 0) {
+    if (this.#dead) return Promise.reject(this.#dead);
+    return this.#engines[i].request({ type: 'teamProfile' });
+  }
+
   /** For tests (Node): kills worker i as a crash would (Node reports the exit). */
   [Symbol.for('mobilenet.killWorker')](i = 0) { this.#engines[i].kill(); }
 
@@ -346,7 +419,7 @@ export class Classifier {
       : err;
     for (const job of this.#queue) job.reject(err);
     this.#queue = [];
-    for (const e of this.#engines) e.terminate(err);
+    for (const u of this.#units) u.terminate(err);
     for (const w of this.#idleWaiters) w();
     this.#idleWaiters = [];
   }

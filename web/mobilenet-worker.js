@@ -4,11 +4,12 @@
 // a blob: module importing it) and as a Node worker_threads Worker (through
 // mobilenet-worker-node.js, which calls serve()). It has no `node:` import, so bundlers
 // can build it for browsers as it is.
-// Protocol (from web/mobilenet-core.js): {id, type: 'init'|'classify'|'memStats', ...}
+// Protocol (from web/mobilenet-core.js): {id, type: 'init'|'classify'|'memStats'|'team'|'band', ...}
 // answered by {id, ok: true, value} or {id, ok: false, error, code}; plus
 // {type: 'progress', loaded, total} during init and {type: 'fatal', error} if Go exits.
 import './wasm_exec.js'; // Go's runtime glue, a classic script: defines globalThis.Go
 import { Fetcher, Progress, looksLikeJSON } from './mobilenet-fetch.js';
+import { joinTeam } from './mobilenet-team.js';
 
 let port; // {post(msg, transfer), onMessage(fn)}
 // readLocal(url, maxBytes) => Promise<Uint8Array> reads file: URLs (the Fetcher's
@@ -42,6 +43,8 @@ if (typeof WorkerGlobalScope !== 'undefined' && globalThis instanceof WorkerGlob
 }
 
 let go = null; // globalThis.mobilenetGo once started
+let memory = null; // the Go instance's WebAssembly.Memory
+let team = null; // with load({threads}): this worker's part in splitting each frame (mobilenet-team.js)
 let labels = null;
 let outF64 = null; // Go writes results here: [decode, preprocess, inference, n, (index, prob)...]
 let featureLength = 0;
@@ -55,6 +58,13 @@ async function handle(msg) {
     case 'init': return init(msg);
     case 'classify': return classify(msg);
     case 'memStats': return [goCall('memStats', msg.gc)];
+    case 'team': {
+      const fatal = (error) => port.post({ type: 'fatal', error });
+      team = joinTeam(msg, { goCall, goBytes, CodedError, fatal });
+      return [true];
+    }
+    case 'band': return [await team.follow(msg.size)];
+    case 'teamProfile': return [team?.profile() ?? null];
   }
   throw new CodedError('EPROTOCOL', `unknown request ${msg.type}`);
 }
@@ -65,7 +75,7 @@ function goCall(name, ...args) {
   const res = go[name](...args);
   if (res && typeof res === 'object' && typeof res.error === 'string') {
     const why = res.error.replace(/^(mobilenet: )+/, '');
-    if (name === 'classify') {
+    if (name === 'classify' || name === 'bandPrepare') {
       // The decoder refuses an encoded image over the pixel limit from its header.
       throw new CodedError(/^image is too large/.test(why) ? 'ETOOBIG' : 'EIMAGE', `cannot classify this image: ${why}`);
     }
@@ -120,6 +130,12 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   return [{ info, packed }, packed ? [packed.buffer] : []];
 }
 
+// goBytes is a view of n bytes of Go memory at addr (re-made per call: the memory's
+// buffer changes when it grows).
+function goBytes(addr, n) {
+  return new Uint8Array(memory.buffer, addr, n);
+}
+
 async function startGo(wasmURL, bytes) {
   const g = new globalThis.Go();
   let instance;
@@ -133,16 +149,25 @@ async function startGo(wasmURL, bytes) {
   g.run(instance).then(() => port.post({ type: 'fatal', error: 'the Go runtime stopped' }),
     (err) => port.post({ type: 'fatal', error: `the Go runtime crashed: ${err?.message ?? err}` }));
   go = globalThis.mobilenetGo;
+  memory = instance.exports.mem;
   if (!go) throw new CodedError('EWASM', `${wasmURL} did not start the classifier (is it web/classifier.wasm from this build?)`);
 }
 
 // classify runs one image: {bytes, width, height} (width 0 = encoded image) with
 // {size, crop, topk, threshold, embed}. Timings are ms measured here.
-function classify({ input, size, crop, topk, threshold, embed }) {
+// In a team (load({threads})) this is the leader: it prepares the frame, and the
+// team's workers each run their rows of every layer.
+async function classify({ input, size, crop, topk, threshold, embed }) {
   const t0 = performance.now();
   const { bytes, width, height } = input.bitmap ? readBitmap(input.bitmap) : input;
   const tPixels = performance.now() - t0;
-  goCall('classify', bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), width | 0, height | 0, size | 0, +crop, topk | 0);
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  if (team) {
+    await team.lead(size | 0, () => goCall('bandPrepare', u8, width | 0, height | 0, size | 0, +crop));
+    goCall('bandFinish', topk | 0);
+  } else {
+    goCall('classify', u8, width | 0, height | 0, size | 0, +crop, topk | 0);
+  }
   const n = outF64[3];
   const predictions = [];
   for (let i = 0; i < n; i++) {

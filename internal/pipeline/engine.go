@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/internal/kernels"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
 )
 
 // maxModels bounds how many input sizes (rho) keep a prepared model at once; each
@@ -23,6 +23,7 @@ const maxModels = 4
 // safe for concurrent use.
 type Engine struct {
 	weights *core.Weights
+	int8    *q8.Weights // set when the engine runs int8 (precision.go)
 	models  map[int]*sizedModel
 	threads int    // goroutines per layer for every model (0: core's default)
 	frame   []byte // raw bytes of the current call, copied from JS once
@@ -32,10 +33,12 @@ type Engine struct {
 	// Timings of the last call.
 	Decode, Preprocess, Inference time.Duration
 	last                          *sizedModel
+	bandStart                     time.Time // when BandPrepare finished (band.go)
 }
 
 type sizedModel struct {
 	model *core.Model
+	int8  *q8.Model // instead of model on an int8 engine (precision.go)
 	input []float32 // [size][size][3], the preprocessed frame
 }
 
@@ -73,7 +76,7 @@ func (e *Engine) Weights() *core.Weights { return e.weights }
 func (e *Engine) SetThreads(n int) {
 	e.threads = n
 	for _, m := range e.models {
-		m.model.SetThreads(n)
+		m.setThreads(n)
 	}
 }
 
@@ -88,7 +91,7 @@ func (e *Engine) Threads() int {
 // Close stops every model's helper goroutines. The Engine must not be used after.
 func (e *Engine) Close() {
 	for _, m := range e.models {
-		m.model.Close()
+		m.close()
 	}
 	clear(e.models)
 	e.last = nil
@@ -101,19 +104,17 @@ func (e *Engine) model(size int) (*sizedModel, error) {
 	if m, ok := e.models[size]; ok {
 		return m, nil
 	}
-	m, err := core.NewModel(e.weights, size)
+	sm, err := e.newSized(size)
 	if err != nil {
 		return nil, err
 	}
-	m.SetThreads(e.threads)
 	if len(e.models) >= maxModels {
 		for _, old := range e.models {
-			old.model.Close() // stops its helper goroutines
+			old.close() // stops its helper goroutines
 		}
 		clear(e.models)
 		e.last = nil
 	}
-	sm := &sizedModel{model: m, input: make([]float32, m.InputLen())}
 	e.models[size] = sm
 	return sm, nil
 }
@@ -178,19 +179,42 @@ type source struct {
 
 // classify is the pipeline: decode, orientation, crop, resize, forward, softmax, top-k.
 func (e *Engine) classify(src source, size int, crop float64, topk int) ([]core.Prediction, error) {
+	if topk < 1 {
+		e.Decode, e.Preprocess, e.Inference = 0, 0, 0
+		return nil, fmt.Errorf("topk = %d: want at least 1", topk)
+	}
+	sm, err := e.prepare(src, size, crop)
+	if err != nil {
+		return nil, err
+	}
+	t1 := time.Now()
+	logits, err := sm.forward()
+	if err != nil {
+		return nil, err
+	}
+	return e.finish(logits, topk, t1), nil
+}
+
+// finish turns logits into the top-k classes, timing the inference from t1.
+func (e *Engine) finish(logits []float32, topk int, t1 time.Time) []core.Prediction {
+	core.Softmax(e.probs, logits)
+	e.top = core.TopK(e.top, e.probs, topk)
+	e.Inference = time.Since(t1)
+	return e.top
+}
+
+// prepare decodes (if encoded), crops and resizes src into the size's model input.
+func (e *Engine) prepare(src source, size int, crop float64) (*sizedModel, error) {
 	e.Decode, e.Preprocess, e.Inference = 0, 0, 0
 	if err := CheckCrop(crop); err != nil {
 		return nil, err
-	}
-	if topk < 1 {
-		return nil, fmt.Errorf("topk = %d: want at least 1", topk)
 	}
 	sm, err := e.model(size)
 	if err != nil {
 		return nil, err
 	}
 	e.last = sm
-	s := sm.model.Size
+	s := sm.size()
 	t0 := time.Now()
 	if src.encoded {
 		img, err := core.DecodeImage(src.data) // applies a JPEG's EXIF orientation
@@ -210,16 +234,8 @@ func (e *Engine) classify(src source, size int, crop float64, topk int) ([]core.
 	if err != nil {
 		return nil, err
 	}
-	t1 := time.Now()
-	e.Preprocess = t1.Sub(t0)
-	logits, err := sm.model.Forward(sm.input)
-	if err != nil {
-		return nil, err
-	}
-	core.Softmax(e.probs, logits)
-	e.top = core.TopK(e.top, e.probs, topk)
-	e.Inference = time.Since(t1)
-	return e.top, nil
+	e.Preprocess = time.Since(t0)
+	return sm, nil
 }
 
 // Features is the pooled embedding of the last classification (owned by the engine).
@@ -227,7 +243,7 @@ func (e *Engine) Features() []float32 {
 	if e.last == nil {
 		return nil
 	}
-	return e.last.model.Features()
+	return e.last.features()
 }
 
 // Info describes the network at one input size.
@@ -237,7 +253,8 @@ type Info struct {
 	MultAdds      int64   `json:"multAdds"`
 	Params        int64   `json:"params"`
 	FeatureLength int     `json:"featureLength"`
-	Kernels       string  `json:"kernels"` // the kernel set: "generic" (reference), "avx2", "avx512", "wasm-simd"
+	Kernels       string  `json:"kernels"`   // the kernel set: "generic" (reference), "avx2", "avx512", "wasm-simd"; int8: "int8-generic", "int8-wasm-dot16"
+	Precision     string  `json:"precision"` // "f32" or "int8"
 }
 
 // Info returns the network's size and cost at input size (0 = default).
@@ -251,5 +268,5 @@ func (e *Engine) Info(size int) (Info, error) {
 	}
 	ma, p := core.Totals(arch)
 	return Info{Alpha: e.weights.Alpha, Size: size, MultAdds: ma, Params: p,
-		FeatureLength: arch[len(arch)-1].InC, Kernels: kernels.Active().Name}, nil
+		FeatureLength: arch[len(arch)-1].InC, Kernels: e.kernelName(), Precision: string(e.Precision())}, nil
 }

@@ -25,8 +25,9 @@ var (
 	outU8  js.Value  // a Uint8Array over the worker's Float64Array of len(out)
 )
 
-// optional holds the calls that only some builds include (loadTFJS with -tags tfjs).
-var optional = map[string]func(args []js.Value) (any, error){}
+// optional holds the calls that only some builds include (loadTFJS with -tags tfjs);
+// bandCalls those of banded inference (bridge_band_js.go).
+var optional, bandCalls = map[string]func(args []js.Value) (any, error){}, map[string]func(args []js.Value) (any, error){}
 
 // outLen is the result buffer's length in float64s: 4 header values + (index, prob) pairs.
 const outLen = 4 + 2*core.NumClasses
@@ -37,6 +38,9 @@ func main() {
 	api.Set("outLength", outLen)
 	api.Set("setOutput", js.FuncOf(guard(setOutput)))
 	api.Set("loadPacked", js.FuncOf(guard(loadPacked)))
+	for name, f := range bandCalls {
+		api.Set(name, js.FuncOf(guard(f)))
+	}
 	for name, f := range optional {
 		api.Set(name, js.FuncOf(guard(f)))
 	}
@@ -176,6 +180,12 @@ func classify(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	writeOutput(top)
+	return nil, nil
+}
+
+// writeOutput copies the last call's timings and classes to the worker's buffer.
+func writeOutput(top []core.Prediction) {
 	out[0] = ms(engine.Decode.Nanoseconds())
 	out[1] = ms(engine.Preprocess.Nanoseconds())
 	out[2] = ms(engine.Inference.Nanoseconds())
@@ -185,7 +195,6 @@ func classify(args []js.Value) (any, error) {
 		out[5+2*i] = float64(p.Probability)
 	}
 	js.CopyBytesToJS(outU8, unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), (4+2*len(top))*8))
-	return nil, nil
 }
 
 func ms(ns int64) float64 { return float64(ns) / 1e6 }

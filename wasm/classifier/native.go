@@ -7,6 +7,7 @@ package main
 //
 //	go run ./wasm/classifier -model DIR|FILE [-size 224] [-crop 0.875] [-topk 5] [-rgba] IMAGE...
 //	go run ./wasm/classifier -dump-rgba OUT IMAGE   (decoded pixels for raw-frame tests)
+//	go run ./wasm/classifier -write-random OUT.mnw -alpha A [-seed S]   (seeded random weights)
 //
 // With -rgba the image is decoded first and fed as raw RGBA pixels, like a canvas frame.
 
@@ -21,7 +22,26 @@ import (
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
+
+// writeRandom writes core.RandomWeights as a float32 .mnw file: models of any alpha
+// for tests that compare the engine with itself (trained weights exist for 0.75 only).
+func writeRandom(out string, alpha float64, seed uint64) error {
+	w, err := core.RandomWeights(alpha, 224, seed)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := mnw.Encode(f, w, false); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 func main() {
 	model := flag.String("model", "", "packed .mnw file or TF.js model directory / model.json")
@@ -30,7 +50,17 @@ func main() {
 	topk := flag.Int("topk", 5, "classes per image")
 	rgba := flag.Bool("rgba", false, "feed decoded RGBA pixels instead of the encoded bytes")
 	dump := flag.String("dump-rgba", "", "write the one IMAGE's decoded RGBA pixels to this file, print its size, and exit")
+	random := flag.String("write-random", "", "write seeded random weights of -alpha to this .mnw file and exit")
+	alpha := flag.Float64("alpha", 1, "width multiplier with -write-random")
+	seed := flag.Uint64("seed", 1, "seed with -write-random")
 	flag.Parse()
+	if *random != "" {
+		if err := writeRandom(*random, *alpha, *seed); err != nil {
+			fmt.Fprintln(os.Stderr, "classifier:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *dump != "" {
 		if err := dumpRGBA(*dump, flag.Args()); err != nil {
 			fmt.Fprintln(os.Stderr, "classifier:", err)

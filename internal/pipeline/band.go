@@ -1,0 +1,59 @@
+package pipeline
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mobilenet-go/mobilenet/core"
+)
+
+// Banded inference (core.BandPlan): n engines, one per browser Worker, each run
+// every layer on their own band of rows and exchange the rows between. Engine 0
+// (the leader) prepares the frame and, after the last layer, turns the logits into
+// classes; the others only run their bands. These methods give the wasm bridge
+// the model and those two ends; the layers in between are core.Model.RunRows.
+
+// BandModel is the model for input size (0: the default), prepared on first use
+// (it may replace models of other sizes, see maxModels).
+func (e *Engine) BandModel(size int) (*core.Model, error) {
+	sm, err := e.model(size)
+	if err != nil {
+		return nil, err
+	}
+	return sm.model, nil
+}
+
+// BandPrepare decodes and preprocesses the current frame (see Run for width,
+// height, size, crop) into the model's input buffer, and returns the model.
+func (e *Engine) BandPrepare(width, height, size int, crop float64) (*core.Model, error) {
+	src := source{encoded: true, data: e.frame}
+	if width != 0 {
+		if width < 0 || height <= 0 || len(e.frame) < width*height*4 {
+			e.Decode, e.Preprocess, e.Inference = 0, 0, 0
+			return nil, fmt.Errorf("raw frame of %d bytes is too small for %dx%d RGBA (want width*height*4 = %d bytes)",
+				len(e.frame), width, height, width*height*4)
+		}
+		src = source{data: e.frame, width: width, height: height, stride: width * 4}
+	}
+	sm, err := e.prepare(src, size, crop)
+	if err != nil {
+		return nil, err
+	}
+	if err := sm.model.SetInput(sm.input); err != nil {
+		return nil, err
+	}
+	e.bandStart = time.Now()
+	return sm.model, nil
+}
+
+// BandFinish returns the top-k classes of the banded run that BandPrepare began,
+// once every layer has run (the last ones on this engine).
+func (e *Engine) BandFinish(topk int) ([]core.Prediction, error) {
+	if e.last == nil {
+		return nil, fmt.Errorf("no banded run was prepared")
+	}
+	if topk < 1 {
+		return nil, fmt.Errorf("topk = %d: want at least 1", topk)
+	}
+	return e.finish(e.last.model.Logits(), topk, e.bandStart), nil
+}

@@ -1,0 +1,168 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+	"unsafe"
+
+	"github.com/mobilenet-go/mobilenet/core"
+)
+
+// Banded inference (load({threads: N}) in web/mobilenet-core.js): this worker is
+// member k of a team of n that splits every inference by rows (core.BandPlan). The
+// worker's JavaScript moves the exchanged rows straight between the transport and
+// Go memory (a Uint8Array over the wasm memory at the addresses bandPlan gives), so
+// a frame costs one Go call per run of layers between exchanges and no copy or
+// allocation in Go.
+var band struct {
+	model *core.Model
+	n, k  int
+	plan  js.Value // the JS plan of model for (n, k), built once
+	spans []core.RowSpan
+}
+
+func init() {
+	bandCalls = map[string]func(args []js.Value) (any, error){
+		"bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandRun": bandRun, "bandFinish": bandFinish,
+	}
+}
+
+// bandPlan(n, k, size): this worker's schedule for one frame at input size, as
+// stages {sends, recvs, from, to}: send and receive the rows listed (each
+// [peer, address, bytes]), then run layers [from, to). The same object is returned
+// while the model stays (its buffers, so the addresses, are fixed).
+func bandPlan(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 3 {
+		return nil, fmt.Errorf("bandPlan wants (n, k, size)")
+	}
+	n, k, size := args[0].Int(), args[1].Int(), args[2].Int()
+	if n < 1 || k < 0 || k >= n {
+		return nil, fmt.Errorf("bandPlan: worker %d of %d", k, n)
+	}
+	m, err := engine.BandModel(size)
+	if err != nil {
+		return nil, err
+	}
+	if m == band.model && n == band.n && k == band.k {
+		return band.plan, nil
+	}
+	band.model, band.n, band.k, band.plan = m, n, k, buildPlan(m, n, k)
+	band.spans = make([]core.RowSpan, len(m.Layers))
+	for li := range m.Layers {
+		band.spans[li] = core.BandRows(m.Layers, li, k, n)
+	}
+	return band.plan, nil
+}
+
+func buildPlan(m *core.Model, n, k int) js.Value {
+	plan := core.BandPlan(m.Layers, n)
+	stages := []any{}
+	var sends, recvs []any
+	from := 0
+	flush := func(to int) {
+		if to > from {
+			stages = append(stages, map[string]any{"sends": sends, "recvs": recvs, "from": from, "to": to})
+		}
+		sends, recvs, from = []any{}, []any{}, to
+	}
+	sends, recvs = []any{}, []any{}
+	for li := range m.Layers {
+		var mine []core.Exchange
+		for _, x := range plan[li] {
+			if x.From == k || x.To == k {
+				mine = append(mine, x)
+			}
+		}
+		// Every frame begins with a message from the leader to each other worker,
+		// even one that needs no image rows: it says whether the frame goes ahead.
+		if li == 0 && k > 0 && len(mine) == 0 {
+			mine = append(mine, core.Exchange{Layer: -1, From: 0, To: k})
+		}
+		if li == 0 && k == 0 {
+			for to := 1; to < n; to++ {
+				if !hasExchange(plan[0], 0, to) {
+					mine = append(mine, core.Exchange{Layer: -1, From: 0, To: to})
+				}
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		flush(li)
+		for _, x := range mine {
+			rows := m.LayerRows(x.Layer, x.Rows)
+			addr := 0
+			if len(rows) > 0 {
+				addr = int(uintptr(unsafe.Pointer(&rows[0])))
+			}
+			if x.From == k {
+				sends = append(sends, []any{x.To, addr, len(rows) * 4})
+			} else {
+				recvs = append(recvs, []any{x.From, addr, len(rows) * 4})
+			}
+		}
+	}
+	flush(len(m.Layers))
+	return js.ValueOf(map[string]any{"stages": stages, "layers": len(m.Layers)})
+}
+
+func hasExchange(xs []core.Exchange, from, to int) bool {
+	for _, x := range xs {
+		if x.From == from && x.To == to {
+			return true
+		}
+	}
+	return false
+}
+
+// bandPrepare(bytes, width, height, size, crop), the leader only: the frame into
+// the model's input (see classify for the arguments).
+func bandPrepare(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 5 {
+		return nil, fmt.Errorf("bandPrepare wants (bytes, width, height, size, crop)")
+	}
+	src := args[0]
+	if src.Type() != js.TypeObject || !src.InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil, fmt.Errorf("the image must arrive as a Uint8Array")
+	}
+	js.CopyBytesToGo(engine.Frame(src.Length()), src)
+	_, err := engine.BandPrepare(args[1].Int(), args[2].Int(), args[3].Int(), args[4].Float())
+	return nil, err
+}
+
+// bandRun(from, to): this worker's bands of layers [from, to) of the planned model.
+func bandRun(args []js.Value) (any, error) {
+	if band.model == nil || len(args) != 2 {
+		return nil, fmt.Errorf("bandRun wants (from, to) after bandPlan")
+	}
+	from, to := args[0].Int(), args[1].Int()
+	if from < 0 || to > len(band.spans) || from > to {
+		return nil, fmt.Errorf("bandRun: layers [%d, %d) of %d", from, to, len(band.spans))
+	}
+	for li := from; li < to; li++ {
+		band.model.RunRows(li, band.spans[li])
+	}
+	return nil, nil
+}
+
+// bandFinish(topk), the leader only: the banded run's classes into the output
+// buffer, as classify writes them.
+func bandFinish(args []js.Value) (any, error) {
+	if len(args) != 1 || outU8.IsUndefined() {
+		return nil, fmt.Errorf("bandFinish wants (topk) after setOutput")
+	}
+	top, err := engine.BandFinish(min(args[0].Int(), core.NumClasses))
+	if err != nil {
+		return nil, err
+	}
+	writeOutput(top)
+	return nil, nil
+}

@@ -1,0 +1,204 @@
+// mobilenet-team.js: load({threads: N}), N workers splitting every single inference
+// by rows (core/band.go). Each worker runs its band of every layer's rows; before a
+// 3x3 layer, neighbours exchange the boundary rows, worker to worker, over one of
+// two transports:
+//   shared:  a SharedArrayBuffer of mailboxes with Atomics.wait/notify (needs
+//            crossOriginIsolated in browsers; always there in Node);
+//   message: a MessageChannel per pair of workers (works on any page).
+// Worker 0, the leader, prepares the frame, sends each worker the image rows it
+// reads, and at the end gathers the last layer's rows to pool and classify. The
+// schedule (what to send and receive before which layers, at which Go addresses) is
+// the Go side's (bandPlan); rows go straight between Go memory and the transport:
+// one copy out, one copy in.
+// Used on both sides: the main thread wires a team (teamWiring), each worker joins
+// it (joinTeam).
+
+// A mailbox is a ring of SLOTS slots of SLOT_BYTES per ordered pair of workers; a
+// message longer than a slot goes in chunks, so size has no limit.
+const SLOTS = 8;
+const SLOT_BYTES = 64 << 10;
+const HEADER_INTS = 16; // [0]: the team is stopped (a member crashed or it was disposed)
+const EMPTY = 0, FULL = 1, SKIP = 2; // slot states; SKIP: the leader calls the frame off
+// How long a worker polls a slot before sleeping in Atomics.wait: a partner is usually
+// a few microseconds from delivering, and waking from a wait costs more than that.
+const SPIN_MS = 0.05;
+
+/** The transports this environment can run: 'shared' needs SharedArrayBuffer and Atomics.wait in workers. */
+export function sharedAvailable() {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' &&
+    (globalThis.crossOriginIsolated === true || typeof process === 'object' && !!process.versions?.node);
+}
+
+/**
+ * The main thread's half: for n workers, the 'team' message for each (with its
+ * transfer list) and stop(), which wakes every waiting member so it gives up.
+ */
+export function teamWiring(n, transport) {
+  const msgs = Array.from({ length: n }, (_, k) => ({ msg: { type: 'team', n, k, transport }, transfer: [] }));
+  let stop = () => {};
+  if (transport === 'shared') {
+    const sab = new SharedArrayBuffer(HEADER_INTS * 4 + n * n * SLOTS * (8 + SLOT_BYTES));
+    for (const m of msgs) m.msg.sab = sab;
+    const ctl = new Int32Array(sab, 0, HEADER_INTS + n * n * SLOTS * 2);
+    stop = () => { Atomics.store(ctl, 0, 1); for (let i = 0; i < ctl.length; i++) Atomics.notify(ctl, i); };
+  } else {
+    for (const m of msgs) m.msg.ports = {};
+    for (let a = 0; a < n; a++) {
+      for (let b = a + 1; b < n; b++) {
+        const ch = new MessageChannel();
+        msgs[a].msg.ports[b] = ch.port1; msgs[a].transfer.push(ch.port1);
+        msgs[b].msg.ports[a] = ch.port2; msgs[b].transfer.push(ch.port2);
+      }
+    }
+  }
+  return { msgs, stop };
+}
+
+/**
+ * The worker's half, from its 'team' message: lead(size, prepare) runs a frame as
+ * the leader (prepare() fills the Go model's input; if it throws, the others are
+ * told to skip the frame and the error is rethrown); follow(size) runs one as another
+ * member. go: {goCall(name, ...args), goBytes(addr, n), CodedError, fatal(why)}.
+ */
+export function joinTeam({ n, k, transport, sab, ports }, go) {
+  const mail = transport === 'shared' ? new SharedMail(sab, n, k, go) : new PortMail(ports, go);
+  // The last frame's time per stage: [first layer, ms sending and waiting for rows,
+  // ms running layers] (for profile()).
+  let profile = [];
+  async function run(size) {
+    const plan = go.goCall('bandPlan', n, k, size);
+    profile = [];
+    for (const st of plan.stages) {
+      const t0 = performance.now();
+      for (const [peer, addr, bytes] of st.sends) mail.send(peer, go.goBytes(addr, bytes), FULL);
+      for (const [peer, addr, bytes] of st.recvs) {
+        let got = mail.recv(peer, addr, bytes);
+        if (typeof got !== 'boolean') got = await got;
+        if (!got) return false; // the leader skipped this frame
+      }
+      const t1 = performance.now();
+      go.goCall('bandRun', st.from, st.to);
+      profile.push([st.from, t1 - t0, performance.now() - t1]);
+    }
+    return true;
+  }
+  // A failure within a frame leaves the others waiting for rows that never come: it
+  // is fatal to the team (the main thread then rejects the call with ECRASHED).
+  async function runOrDie(size) {
+    try {
+      return await run(size);
+    } catch (err) {
+      go.fatal(`a cooperating worker failed: ${err?.message ?? err}`);
+      throw err;
+    }
+  }
+  return {
+    async lead(size, prepare) {
+      try {
+        prepare();
+      } catch (err) {
+        for (let peer = 1; peer < n; peer++) mail.send(peer, new Uint8Array(0), SKIP);
+        throw err;
+      }
+      await runOrDie(size);
+    },
+    follow: runOrDie,
+    profile: () => profile,
+  };
+}
+
+// SharedMail: mailboxes in one SharedArrayBuffer. Ints: the header, then per ordered
+// pair (from, to) SLOTS x [state, bytes]; then the slots' data in the same order.
+class SharedMail {
+  constructor(sab, n, k, go) {
+    this.n = n; this.k = k; this.go = go;
+    this.ctl = new Int32Array(sab, 0, HEADER_INTS + n * n * SLOTS * 2);
+    this.data = new Uint8Array(sab, this.ctl.byteLength);
+    this.sent = new Array(n).fill(0); // chunks sent to each peer, received from each peer
+    this.got = new Array(n).fill(0);
+  }
+
+  #slot(from, to, i) {
+    const pair = from * this.n + to, s = i % SLOTS;
+    return { state: HEADER_INTS + (pair * SLOTS + s) * 2, data: (pair * SLOTS + s) * SLOT_BYTES };
+  }
+
+  // await waits until slot state ctl[i] is (empty) or is not (full) EMPTY: polls
+  // briefly, then sleeps; gives up when the main thread stopped the team.
+  #await(i, empty) {
+    const ctl = this.ctl;
+    let until = 0;
+    for (let s; (s = Atomics.load(ctl, i)) === EMPTY ? !empty : empty;) {
+      const now = performance.now();
+      if (until === 0) until = now + SPIN_MS;
+      if (now < until) continue;
+      if (Atomics.load(ctl, 0) !== 0) throw new this.go.CodedError('ECRASHED', 'a cooperating worker stopped');
+      Atomics.wait(ctl, i, s, 100);
+    }
+  }
+
+  send(to, bytes, state) {
+    let off = 0;
+    do {
+      const slot = this.#slot(this.k, to, this.sent[to]++);
+      this.#await(slot.state, true);
+      const len = Math.min(SLOT_BYTES, bytes.length - off);
+      this.data.set(bytes.subarray(off, off + len), slot.data);
+      this.ctl[slot.state + 1] = len;
+      Atomics.store(this.ctl, slot.state, state);
+      Atomics.notify(this.ctl, slot.state);
+      off += len;
+    } while (off < bytes.length);
+  }
+
+  recv(from, addr, n) {
+    let off = 0;
+    do {
+      const slot = this.#slot(from, this.k, this.got[from]++);
+      this.#await(slot.state, false);
+      const state = Atomics.load(this.ctl, slot.state), len = this.ctl[slot.state + 1];
+      if (state === FULL && len > 0) this.go.goBytes(addr + off, len).set(this.data.subarray(slot.data, slot.data + len));
+      Atomics.store(this.ctl, slot.state, EMPTY);
+      Atomics.notify(this.ctl, slot.state);
+      if (state === SKIP) return false;
+      off += len;
+    } while (off < n);
+    return true;
+  }
+}
+
+// PortMail: a MessagePort per peer; each message is one exchange's bytes, in a fresh
+// buffer that is transferred, not copied.
+class PortMail {
+  constructor(ports, go) {
+    this.go = go;
+    this.queues = {}; // peer -> messages not yet taken
+    this.waiting = {}; // peer -> resolve of the recv waiting for it
+    for (const [peer, port] of Object.entries(ports)) {
+      this.queues[peer] = [];
+      const on = (m) => {
+        const w = this.waiting[peer];
+        if (w) { this.waiting[peer] = null; w(m); } else this.queues[peer].push(m);
+      };
+      if (typeof port.on === 'function') port.on('message', on); // Node's worker_threads port
+      else { port.onmessage = (ev) => on(ev.data); }
+      this.ports = { ...this.ports, [peer]: port };
+    }
+  }
+
+  send(to, bytes, state) {
+    const copy = bytes.slice();
+    this.ports[to].postMessage({ state, copy }, [copy.buffer]);
+  }
+
+  recv(from, addr, n) {
+    const take = (m) => {
+      if (m.state === SKIP) return false;
+      if (n > 0) this.go.goBytes(addr, n).set(m.copy);
+      return true;
+    };
+    const q = this.queues[from];
+    if (q.length > 0) return take(q.shift());
+    return new Promise((resolve) => { this.waiting[from] = (m) => resolve(take(m)); });
+  }
+}
