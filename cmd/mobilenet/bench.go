@@ -11,23 +11,25 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
 // benchResult is what bench -json prints.
 type benchResult struct {
-	Alpha    float64            `json:"alpha"`
-	Size     int                `json:"size"`
-	Threads  int                `json:"threads"`
-	Kernels  string             `json:"kernels"`
-	Runs     int                `json:"runs"`
-	MedianMs float64            `json:"median_ms"`
-	P10Ms    float64            `json:"p10_ms"`
-	P90Ms    float64            `json:"p90_ms"`
-	MinMs    float64            `json:"min_ms"`
-	GFLOPS   float64            `json:"gflops"`
-	MultAdds int64              `json:"mult_adds"`
-	Profile  map[string]float64 `json:"profile_ms,omitempty"` // median ms per layer type
+	Alpha     float64            `json:"alpha"`
+	Size      int                `json:"size"`
+	Threads   int                `json:"threads"`
+	Kernels   string             `json:"kernels"`
+	Precision string             `json:"precision"`
+	Runs      int                `json:"runs"`
+	MedianMs  float64            `json:"median_ms"`
+	P10Ms     float64            `json:"p10_ms"`
+	P90Ms     float64            `json:"p90_ms"`
+	MinMs     float64            `json:"min_ms"`
+	GFLOPS    float64            `json:"gflops"`
+	MultAdds  int64              `json:"mult_adds"`
+	Profile   map[string]float64 `json:"profile_ms,omitempty"` // median ms per layer type
 }
 
 func cmdBench(args []string, stdout, stderr io.Writer) error {
@@ -41,14 +43,18 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "goroutines splitting each layer")
 	profile := fs.Bool("profile", false, "also time each layer type (like the paper's Table 2)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	precisionFlag := fs.String("precision", "f32", "arithmetic: f32 or int8 (int8 runs on one goroutine)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *runs < 1 || *threads < 1 {
 		return fmt.Errorf("-n and -threads must be at least 1")
 	}
+	precision, err := pipeline.ParsePrecision(*precisionFlag)
+	if err != nil {
+		return err
+	}
 	var w *core.Weights
-	var err error
 	if *random {
 		s := *size
 		if s == 0 {
@@ -67,33 +73,33 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if *size == 0 {
 		*size = w.Size
 	}
-	m, err := core.NewModel(w, *size)
+	m, err := newBenchNet(w, *size, *threads, precision)
 	if err != nil {
 		return err
 	}
-	defer m.Close()
-	m.SetThreads(*threads)
-	input := make([]float32, m.InputLen())
+	defer m.close()
+	*threads = m.threads
+	input := make([]float32, m.inputLen)
 	r := rand.New(rand.NewPCG(2, 3))
 	for i := range input {
 		input[i] = r.Float32()*2 - 1
 	}
 	for i := 0; i < *warmup; i++ {
-		m.Forward(input)
+		m.forward(input)
 	}
-	m.Profile = *profile
+	m.setProfile(*profile)
 	times := make([]float64, *runs)
 	byKind := map[core.Kind][]float64{}
 	for i := range times {
 		t0 := time.Now()
-		if _, err := m.Forward(input); err != nil {
+		if _, err := m.forward(input); err != nil {
 			return err
 		}
 		times[i] = ms(time.Since(t0))
 		if *profile {
 			sum := map[core.Kind]time.Duration{}
-			for li, l := range m.Layers {
-				sum[l.Kind] += m.LayerTimes[li]
+			for li, l := range m.layers {
+				sum[l.Kind] += m.layerTimes[li]
 			}
 			for k, d := range sum {
 				byKind[k] = append(byKind[k], ms(d))
@@ -101,9 +107,9 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	slices.Sort(times)
-	res := benchResult{Alpha: w.Alpha, Size: *size, Threads: *threads, Kernels: m.Kernels(), Runs: *runs,
+	res := benchResult{Alpha: w.Alpha, Size: *size, Threads: *threads, Kernels: m.kernels, Precision: string(precision), Runs: *runs,
 		MedianMs: quantile(times, 0.5), P10Ms: quantile(times, 0.1), P90Ms: quantile(times, 0.9), MinMs: times[0],
-		MultAdds: m.MultAdds()}
+		MultAdds: m.multAdds}
 	res.GFLOPS = 2 * float64(res.MultAdds) / (res.MedianMs * 1e6)
 	if *profile {
 		res.Profile = map[string]float64{}
@@ -117,8 +123,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 		return nil
 	}
-	fmt.Fprintf(stdout, "MobileNet v1 %.2f-%d, %s kernels, %d thread(s), %d runs: median %.2f ms, p10 %.2f, p90 %.2f, min %.2f; %.1f GFLOP/s (%.0fM mult-adds)\n",
-		res.Alpha, res.Size, res.Kernels, res.Threads, res.Runs, res.MedianMs, res.P10Ms, res.P90Ms, res.MinMs, res.GFLOPS, float64(res.MultAdds)/1e6)
+	fmt.Fprintf(stdout, "MobileNet v1 %.2f-%d %s, %s kernels, %d thread(s), %d runs: median %.2f ms, p10 %.2f, p90 %.2f, min %.2f; %.1f GFLOP/s (%.0fM mult-adds)\n",
+		res.Alpha, res.Size, res.Precision, res.Kernels, res.Threads, res.Runs, res.MedianMs, res.P10Ms, res.P90Ms, res.MinMs, res.GFLOPS, float64(res.MultAdds)/1e6)
 	if *profile {
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "type\tmult-adds\tshare\tmedian ms\tshare of time\tGFLOP/s\t")
@@ -128,7 +134,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 		for _, k := range []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn} {
 			var ma int64
-			for _, l := range m.Layers {
+			for _, l := range m.layers {
 				if l.Kind == k {
 					ma += l.MultAdds()
 				}

@@ -67,18 +67,19 @@ func readManifest(path string) ([]sample, error) {
 
 // evalResult is the JSON summary eval prints last.
 type evalResult struct {
-	N       int     `json:"n"`
-	Top1    float64 `json:"top1"`
-	Top5    float64 `json:"top5"`
-	Top1N   int     `json:"top1_count"`
-	Top5N   int     `json:"top5_count"`
-	Failed  int     `json:"failed"`
-	Alpha   float64 `json:"alpha"`
-	Size    int     `json:"size"`
-	Crop    float64 `json:"crop"`
-	Seconds float64 `json:"seconds"`
-	Model   string  `json:"model"`
-	Kernels string  `json:"kernels"`
+	N         int     `json:"n"`
+	Top1      float64 `json:"top1"`
+	Top5      float64 `json:"top5"`
+	Top1N     int     `json:"top1_count"`
+	Top5N     int     `json:"top5_count"`
+	Failed    int     `json:"failed"`
+	Alpha     float64 `json:"alpha"`
+	Size      int     `json:"size"`
+	Crop      float64 `json:"crop"`
+	Seconds   float64 `json:"seconds"`
+	Model     string  `json:"model"`
+	Kernels   string  `json:"kernels"`
+	Precision string  `json:"precision"`
 }
 
 func cmdEval(args []string, stdout, stderr io.Writer) error {
@@ -89,6 +90,8 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	crop := fs.Float64("crop", 0, "central fraction to keep before resizing (e.g. 0.875); 0 = whole image")
 	asJSON := fs.Bool("json", false, "end with a JSON summary line on stdout")
 	workers := fs.Int("j", runtime.GOMAXPROCS(0), "images classified in parallel")
+	precisionFlag := fs.String("precision", "f32", "arithmetic: f32 (TF.js's) or int8 (8-bit weights and activations)")
+	predictions := fs.String("predictions", "", "also write each image's top-1 class to this CSV (file,class_index,top1)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -96,6 +99,10 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "mobilenet eval: -manifest is required")
 		fs.Usage()
 		return errUsage
+	}
+	precision, err := pipeline.ParsePrecision(*precisionFlag)
+	if err != nil {
+		return err
 	}
 	samples, err := readManifest(*manifest)
 	if err != nil {
@@ -109,16 +116,17 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		*size = w.Size
 	}
 	start := time.Now()
-	res := evalResult{N: len(samples), Alpha: w.Alpha, Size: *size, Crop: *crop, Model: *model}
+	res := evalResult{N: len(samples), Alpha: w.Alpha, Size: *size, Crop: *crop, Model: *model, Precision: string(precision)}
+	top1 := make([]int, len(samples)) // each sample's top-1 class (-1: failed)
 	var mu sync.Mutex
 	done := 0
-	jobs := make(chan sample)
+	jobs := make(chan int)
 	var wg sync.WaitGroup
 	if err := pipeline.CheckCrop(*crop); err != nil {
 		return err
 	}
 	for i := 0; i < max(*workers, 1); i++ {
-		e, err := pipeline.New(w, *size)
+		e, err := pipeline.NewWithPrecision(w, *size, precision)
 		if err != nil {
 			return err
 		}
@@ -129,10 +137,15 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		go func() {
 			defer wg.Done()
 			defer e.Close()
-			for s := range jobs {
+			for i := range jobs {
+				s := samples[i]
 				preds, err := classifyFile(e, s.file, *size, *crop)
 				mu.Lock()
 				done++
+				top1[i] = -1
+				if err == nil {
+					top1[i] = preds[0].Index
+				}
 				switch {
 				case err != nil:
 					res.Failed++
@@ -152,8 +165,8 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 			}
 		}()
 	}
-	for _, s := range samples {
-		jobs <- s
+	for i := range samples {
+		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
@@ -161,8 +174,13 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	res.Seconds = time.Since(start).Seconds()
 	res.Top1 = float64(res.Top1N) / float64(res.N)
 	res.Top5 = float64(res.Top5N) / float64(res.N)
-	fmt.Fprintf(stdout, "MobileNet v1 %.2f-%d on %d images (crop %.3g): top-1 %d/%d (%.1f%%), top-5 %d/%d (%.1f%%), %d failed, %.1fs\n",
-		res.Alpha, res.Size, res.N, res.Crop, res.Top1N, res.N, 100*res.Top1, res.Top5N, res.N, 100*res.Top5, res.Failed, res.Seconds)
+	if *predictions != "" {
+		if err := writePredictions(*predictions, samples, top1); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "MobileNet v1 %.2f-%d %s on %d images (crop %.3g): top-1 %d/%d (%.1f%%), top-5 %d/%d (%.1f%%), %d failed, %.1fs\n",
+		res.Alpha, res.Size, res.Precision, res.N, res.Crop, res.Top1N, res.N, 100*res.Top1, res.Top5N, res.N, 100*res.Top5, res.Failed, res.Seconds)
 	if *asJSON {
 		b, _ := json.Marshal(res)
 		fmt.Fprintln(stdout, string(b))
@@ -198,4 +216,18 @@ func progress(w io.Writer, done, total, top1 int) {
 		}
 	}
 	fmt.Fprintf(w, "\r[%s] %d/%d  top-1 so far %.1f%%", bar, done, total, 100*float64(top1)/float64(done))
+}
+
+// writePredictions writes each sample's top-1 class as CSV (file,class_index,top1;
+// top1 is -1 for an image that failed), for comparing two runs image by image.
+func writePredictions(path string, samples []sample, top1 []int) error {
+	return writeFileSafely(path, func(f *os.File) error {
+		w := csv.NewWriter(f)
+		w.Write([]string{"file", "class_index", "top1"})
+		for i, s := range samples {
+			w.Write([]string{s.file, strconv.Itoa(s.class), strconv.Itoa(top1[i])})
+		}
+		w.Flush()
+		return w.Error()
+	})
 }

@@ -2,6 +2,7 @@ package q8
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
 )
@@ -23,6 +24,10 @@ type Model struct {
 	pooled   []int16
 	features []float32
 	logits   []float32
+
+	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
+	Profile    bool
+	LayerTimes []time.Duration // one per entry of Layers
 }
 
 // qstep is one layer bound to its weights: kernel in core's layout and per-channel
@@ -49,7 +54,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch}
+	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
 	maxAct, pi := 0, 0
 	for _, l := range arch {
 		st := qstep{l: l}
@@ -96,32 +101,50 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	QuantizeInput(m.in[:len(input)], input)
 	src, dst := m.in, m.ping
 	for i := range m.steps {
-		st := &m.steps[i]
-		l := st.l
-		switch l.Kind {
-		case core.Conv3x3:
-			Conv3x3(dst, src, l.InH, l.InW, l.InC, l.OutC, l.Stride, st.kernel, st.m, st.b)
-		case core.Depthwise:
-			Depthwise(dst, src, l.InH, l.InW, l.InC, l.Stride, st.kernel, st.m, st.b)
-		case core.Pointwise:
-			st.pw.Run(dst, src, l.OutH*l.OutW)
-		case core.AvgPool:
-			AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
-			Dequantize(m.features, m.pooled, ActScale)
-			src = m.pooled
-			continue
-		case core.FullyConn:
-			Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b)
-			continue
+		var start time.Time
+		if m.Profile {
+			start = time.Now()
 		}
-		src = dst
-		if &dst[0] == &m.ping[0] {
-			dst = m.pong
-		} else {
-			dst = m.ping
+		src, dst = m.run(i, src, dst)
+		if m.Profile {
+			m.LayerTimes[i] = time.Since(start)
 		}
 	}
 	return m.logits, nil
+}
+
+// run computes layer i from src into dst and returns the next layer's src and dst.
+func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
+	st := &m.steps[i]
+	l := st.l
+	switch l.Kind {
+	case core.Conv3x3:
+		Conv3x3(dst, src, l.InH, l.InW, l.InC, l.OutC, l.Stride, st.kernel, st.m, st.b)
+	case core.Depthwise:
+		Depthwise(dst, src, l.InH, l.InW, l.InC, l.Stride, st.kernel, st.m, st.b)
+	case core.Pointwise:
+		st.pw.Run(dst, src, l.OutH*l.OutW)
+	case core.AvgPool:
+		AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
+		Dequantize(m.features, m.pooled, ActScale)
+		return m.pooled, dst
+	case core.FullyConn:
+		Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b)
+		return src, dst
+	}
+	if &dst[0] == &m.ping[0] {
+		return dst, m.pong
+	}
+	return dst, m.ping
+}
+
+// Kernels names the kernel set Forward runs.
+func (m *Model) Kernels() string { return KernelName }
+
+// MultAdds is the multiply-adds of one Forward.
+func (m *Model) MultAdds() int64 {
+	ma, _ := core.Totals(m.Layers)
+	return ma
 }
 
 // Features is the pooled feature vector of the last Forward, dequantized.
