@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withChromium } from './browser.mjs';
 import { serve } from './serve.mjs';
-import { maxAbsDiff, latencyTable, ratioTable, profileTable } from './report.mjs';
+import { maxAbsDiff, latencyTable, ratioTable, profileTable, exchangeTable } from './report.mjs';
 import { streamThroughput } from './stream.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,9 +52,24 @@ for (const c of configs) {
   reference[c.name] = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
+// The same weights as .mnw files for web/mobilenet.js (its threads rows): random ones
+// from core.RandomWeights with the same seed, the real 0.75 ones imported by make web.
+const helper = path.join(out, 'classifier-native');
+sh(go, ['build', '-o', helper, './wasm/classifier']);
+for (const c of configs) {
+  const mnw = path.join(data, `${c.name}.mnw`);
+  if (c.weights.startsWith('real')) await copyFile(path.join(root, 'web/weights/mobilenet_v1_0.75_224.mnw'), mnw);
+  else sh(helper, ['-write-random', mnw, '-alpha', String(c.alpha), '-seed', '1']);
+}
+
 const results = [];
 const oursChromium = 'ours wasm-simd, Chromium Worker';
+// web/mobilenet.js on the same input tensor: 1 worker, and `cores` workers splitting
+// each inference over either transport (load({threads})).
+const oursModule = 'ours wasm-simd, Chromium, web/mobilenet.js';
+const oursThreads = { shared: 'ours wasm-simd, Chromium, threads (SharedArrayBuffer)', message: 'ours wasm-simd, Chromium, threads (MessageChannel)' };
 const profiles = [];
+const exchanges = []; // the leader's last frame per stage, for the threads rows
 // record runs one measurement, keeping a failure as a row instead of stopping the bench.
 // Measuring the same (config, engine, threads) again adds a round; a row's runsMs pools
 // its rounds (set once all are in, see pooled below).
@@ -116,6 +131,8 @@ try {
     });
     const ours = await open(u('/bench/web/ours.html'));
     await ours.waitForFunction(() => window.benchReady);
+    const threadsPage = await open(u('/bench/web/threads.html'));
+    await threadsPage.waitForFunction(() => window.benchReady);
     const tfjs = [];
     for (const t of [1, cores]) {
       const page = await open(u(`/bench/web/tfjs.html?threads=${t}`));
@@ -149,9 +166,23 @@ try {
             return page.evaluate((o) => window.benchTfjs(o), { ...files(c), runs: perRound(big ? 15 : 25), warmupMs: WARMUP_MS });
           });
         }
+        for (const [engine, threads, transport] of [[oursModule, 1, null],
+          [oursThreads.shared, cores, 'shared'], [oursThreads.message, cores, 'message']]) {
+          await record(c.name, engine, threads, async () => {
+            const r = await threadsPage.evaluate((o) => window.benchThreads(o), {
+              modelURL: u(`/build/bench/data/${c.name}.mnw`), inputURL: files(c).inputURL, size: c.size,
+              threads, transport, runs: perRound(big ? 15 : 25), warmupMs: round === 0 ? WARMUP_MS : 0,
+            });
+            if (threads > 1 && r.info.transport !== transport) throw new Error(`ran over ${r.info.transport}, not ${transport}`);
+            if (r.profile && round === ROUNDS - 1) exchanges.push({ config: c.name, engine, profile: r.profile });
+            return r;
+          });
+        }
       }
+      await threadsPage.evaluate(() => window.benchDispose());
     }
     await ours.close();
+    await threadsPage.close();
     for (const { page } of tfjs) await page.close();
     stream = await streamThroughput({ open, url: server.url, root, cores, log });
   });
@@ -187,6 +218,15 @@ ${latencyTable(results, configs)}
 ## Ours (wasm-simd in a Chromium Worker) ÷ TF.js wasm in the same Chromium (< 1: ours faster; median over rounds, [min–max])
 
 ${ratioTable(ratioResults, configs, oursChromium, [...new Set(ratioCols)])}
+
+## Ours with cooperating threads (load({threads: ${cores}})) ÷ TF.js wasm with ${cores} threads and ÷ ours with 1 thread (web/mobilenet.js, same input tensor; median over rounds, [min–max])
+
+${['shared', 'message'].map((t) => `${oursThreads[t]}:\n\n${ratioTable(ratioResults, configs, oursThreads[t],
+    [...new Set(ratioCols.filter((c) => c.endsWith(` x${cores}`))), oursModule])}`).join('\n\n')}
+
+Where a threads frame goes (the leader's last frame per stage: waiting for rows vs running its bands):
+
+${exchangeTable(exchanges)}
 
 ## Per layer type (the paper's Table 2, with measured time)
 

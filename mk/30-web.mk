@@ -12,9 +12,9 @@ WEB_MODEL_NAME := mobilenet_v1_0.75_224
 WEB_MODEL_SRC := $(if $(TFJS_MODEL_DIR),$(TFJS_MODEL_DIR),https://storage.googleapis.com/tfjs-models/tfjs/$(WEB_MODEL_NAME)/model.json)
 WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
 
-.PHONY: web web-sizes test-node test-browser-embed
+.PHONY: web web-sizes test-node test-browser-embed test-browser-threads
 BUILD_TARGETS += web
-TEST_TARGETS += test-node test-browser-embed
+TEST_TARGETS += test-node test-browser-embed test-browser-threads
 
 WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
 web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
@@ -73,6 +73,10 @@ test-node: web node_modules
 
 test-browser-embed: web node_modules
 	$(NODE) --test tests/browser/embed.test.mjs
+
+# load({threads}) in Chromium, isolated (serve.go: SharedArrayBuffer) and not (MessageChannel).
+test-browser-threads: web node_modules
+	$(NODE) --test tests/browser/threads.test.mjs
 
 # The npm package: web/ is its source (the page and tests use the same files);
 # web/package/ holds its package.json, README and LICENSE. `make pack` stages the

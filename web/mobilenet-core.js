@@ -323,8 +323,8 @@ class Team {
 
   request(msg, transfer = []) {
     const [lead, ...rest] = this.#members;
-    if (msg.type !== 'classify') return lead.request(msg, transfer);
-    const follow = rest.map((m) => m.request({ type: 'band', size: msg.size }));
+    if (msg.type !== 'classify' && msg.type !== 'forward') return lead.request(msg, transfer);
+    const follow = rest.map((m) => m.request({ type: 'band', size: msg.size, loop: msg.type === 'forward' }));
     return Promise.all([lead.request(msg, transfer), ...follow]).then((v) => v[0]);
   }
 
@@ -401,6 +401,16 @@ export class Classifier {
   memStats(gc = false, i = 0) {
     if (this.#dead) return Promise.reject(this.#dead);
     return this.#engines[i].request({ type: 'memStats', gc });
+  }
+
+  /**
+   * For benchmarks: times the network on one preprocessed float32 [size][size][3]
+   * tensor, on the first worker or team, after warm-up: {runsMs, logits, profile}.
+   */
+  [Symbol.for('mobilenet.benchForward')](input, { size = this.#info.size, runs = 10, warmupMs = 0 } = {}) {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const copy = new Float32Array(input).buffer;
+    return this.#units[0].request({ type: 'forward', input: copy, size, runs, warmupMs }, [copy]);
   }
 
   /** For benchmarks: worker i's last frame in its team, per stage [first layer, exchange ms, compute ms]. */

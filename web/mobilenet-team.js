@@ -58,7 +58,8 @@ export function teamWiring(n, transport) {
  * The worker's half, from its 'team' message: lead(size, prepare) runs a frame as
  * the leader (prepare() fills the Go model's input; if it throws, the others are
  * told to skip the frame and the error is rethrown); follow(size) runs one as another
- * member. go: {goCall(name, ...args), goBytes(addr, n), CodedError, fatal(why)}.
+ * member (with loop, frames until the leader calls end()). go: {goCall(name,
+ * ...args), goBytes(addr, n), CodedError, fatal(why)}.
  */
 export function joinTeam({ n, k, transport, sab, ports }, go) {
   const mail = transport === 'shared' ? new SharedMail(sab, n, k, go) : new PortMail(ports, go);
@@ -92,17 +93,24 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
       throw err;
     }
   }
+  const skip = () => { for (let peer = 1; peer < n; peer++) mail.send(peer, new Uint8Array(0), SKIP); };
   return {
     async lead(size, prepare) {
       try {
         prepare();
       } catch (err) {
-        for (let peer = 1; peer < n; peer++) mail.send(peer, new Uint8Array(0), SKIP);
+        skip();
         throw err;
       }
       await runOrDie(size);
     },
-    follow: runOrDie,
+    // follow(size, loop): one frame, or with loop frames until the leader's end().
+    async follow(size, loop = false) {
+      let ok;
+      do ok = await runOrDie(size); while (loop && ok);
+      return ok;
+    },
+    end: skip,
     profile: () => profile,
   };
 }

@@ -63,7 +63,8 @@ async function handle(msg) {
       team = joinTeam(msg, { goCall, goBytes, CodedError, fatal });
       return [true];
     }
-    case 'band': return [await team.follow(msg.size)];
+    case 'band': return [await team.follow(msg.size, msg.loop)];
+    case 'forward': return forward(msg);
     case 'teamProfile': return [team?.profile() ?? null];
   }
   throw new CodedError('EPROTOCOL', `unknown request ${msg.type}`);
@@ -183,6 +184,33 @@ async function classify({ input, size, crop, topk, threshold, embed }) {
   // decode: Go decoding encoded bytes, or reading a bitmap's pixels here.
   const timings = { decode: outF64[0] + tPixels, preprocess: outF64[1], inference: outF64[2], total: performance.now() - t0 };
   return [{ predictions, features, timings }, features ? [features.buffer] : []];
+}
+
+// forward times the network on a preprocessed tensor ({input: ArrayBuffer of
+// float32 [size][size][3]}), for benchmarks that feed every engine the same one: at
+// least 2 runs and warmupMs of warm-up, then runs timed runs; the last logits.
+async function forward({ input, size, runs, warmupMs }) {
+  const u8 = new Uint8Array(input);
+  const once = async () => {
+    if (team) {
+      await team.lead(size, () => goCall('setInput', u8, size));
+      return;
+    }
+    goCall('setInput', u8, size);
+    goCall('bandRun', 0, goCall('bandPlan', 1, 0, size).layers);
+  };
+  const t0 = performance.now();
+  for (let warm = 0; warm < 2 || performance.now() - t0 < warmupMs; warm++) await once();
+  const runsMs = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await once();
+    runsMs.push(performance.now() - s);
+  }
+  team?.end(); // the others stop following
+  const logits = new Float32Array(1000);
+  goCall('logits', new Uint8Array(logits.buffer));
+  return [{ runsMs, logits, profile: team?.profile() ?? null }, [logits.buffer]];
 }
 
 // readBitmap reads an ImageBitmap's (or a transferred VideoFrame's) RGBA pixels

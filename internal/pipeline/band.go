@@ -16,11 +16,47 @@ import (
 // BandModel is the model for input size (0: the default), prepared on first use
 // (it may replace models of other sizes, see maxModels).
 func (e *Engine) BandModel(size int) (*core.Model, error) {
-	sm, err := e.model(size)
+	sm, err := e.bandSized(size)
 	if err != nil {
 		return nil, err
 	}
 	return sm.model, nil
+}
+
+func (e *Engine) bandSized(size int) (*sizedModel, error) {
+	sm, err := e.model(size)
+	if err != nil {
+		return nil, err
+	}
+	if sm.model == nil {
+		return nil, fmt.Errorf("banded inference (threads > 1) runs the float32 network only")
+	}
+	return sm, nil
+}
+
+// SetInput makes a preprocessed input ([size][size][3], values in [-1, 1]) the
+// current frame, for benchmarks that feed every engine the same tensor: then
+// Forward, or a banded run, and Logits.
+func (e *Engine) SetInput(size int, input []float32) (*core.Model, error) {
+	e.Decode, e.Preprocess, e.Inference = 0, 0, 0
+	sm, err := e.bandSized(size)
+	if err != nil {
+		return nil, err
+	}
+	if err := sm.model.SetInput(input); err != nil {
+		return nil, err
+	}
+	copy(sm.input, input)
+	e.last, e.bandStart = sm, time.Now()
+	return sm.model, nil
+}
+
+// Logits are the last run's logits (owned by the engine), nil before any.
+func (e *Engine) Logits() []float32 {
+	if e.last == nil || e.last.model == nil {
+		return nil
+	}
+	return e.last.model.Logits()
 }
 
 // BandPrepare decodes and preprocesses the current frame (see Run for width,
@@ -34,6 +70,9 @@ func (e *Engine) BandPrepare(width, height, size int, crop float64) (*core.Model
 				len(e.frame), width, height, width*height*4)
 		}
 		src = source{data: e.frame, width: width, height: height, stride: width * 4}
+	}
+	if _, err := e.bandSized(size); err != nil {
+		return nil, err
 	}
 	sm, err := e.prepare(src, size, crop)
 	if err != nil {

@@ -21,11 +21,13 @@ var band struct {
 	n, k  int
 	plan  js.Value // the JS plan of model for (n, k), built once
 	spans []core.RowSpan
+	input []float32 // setInput's tensor
 }
 
 func init() {
 	bandCalls = map[string]func(args []js.Value) (any, error){
 		"bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandRun": bandRun, "bandFinish": bandFinish,
+		"setInput": setInput, "logits": logits,
 	}
 }
 
@@ -164,5 +166,43 @@ func bandFinish(args []js.Value) (any, error) {
 		return nil, err
 	}
 	writeOutput(top)
+	return nil, nil
+}
+
+// setInput(u8, size), for benchmarks: a preprocessed [size][size][3] float32 tensor
+// (u8 over its bytes) as the current frame, instead of bandPrepare's image. Then a
+// banded run (n = 1 is the whole network on this worker) and logits.
+func setInput(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	if len(args) != 2 || args[0].Type() != js.TypeObject || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil, fmt.Errorf("setInput wants (Uint8Array of float32s, size)")
+	}
+	size := args[1].Int()
+	if want := size * size * 3 * 4; args[0].Length() != want || size <= 0 {
+		return nil, fmt.Errorf("setInput: %d bytes, want %d for a %dx%dx3 float32 tensor", args[0].Length(), want, size, size)
+	}
+	if len(band.input) != size*size*3 {
+		band.input = make([]float32, size*size*3)
+	}
+	js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&band.input[0])), len(band.input)*4), args[0])
+	_, err := engine.SetInput(size, band.input)
+	return nil, err
+}
+
+// logits(u8): copies the last run's 1000 logits (float32) into u8.
+func logits(args []js.Value) (any, error) {
+	if engine == nil {
+		return nil, fmt.Errorf("no model loaded")
+	}
+	l := engine.Logits()
+	if l == nil {
+		return nil, fmt.Errorf("nothing has run yet")
+	}
+	if len(args) != 1 || args[0].Length() != len(l)*4 {
+		return nil, fmt.Errorf("logits wants a Uint8Array of %d bytes", len(l)*4)
+	}
+	js.CopyBytesToJS(args[0], unsafe.Slice((*byte)(unsafe.Pointer(&l[0])), len(l)*4))
 	return nil, nil
 }
