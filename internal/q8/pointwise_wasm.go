@@ -5,76 +5,14 @@ package q8
 // KernelName is the int8 kernel set this build runs.
 const KernelName = "int8-wasm-dot16"
 
+const fastPW = true
+
 // pwTile4x8 is in pointwise_wasm.s.
 //
 //go:noescape
 func pwTile4x8(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32)
 
-const (
-	pwNR = 8 // output channels per panel
-	pwMR = 4 // pixels per tile
-	// pwBlockBytes bounds the input one panel sweep reads, so it stays in cache while
-	// every panel passes over it.
-	pwBlockBytes = 48 << 10
-)
-
-// packPW lays the kernel out as panels of 8 output channels, one 16-byte row per k
-// pair: [w(k,c), w(k+1,c)] for c = 0..7 (zero past K and N), and the factors as
-// [m(8), b(8)] per panel.
-func packPW(w *PW) {
-	kp, np := (w.K+1)/2, (w.N+pwNR-1)/pwNR
-	w.packed = make([]int8, np*kp*16)
-	w.mb = make([]float32, np*16)
-	for j := 0; j < np; j++ {
-		for c := 0; c < pwNR; c++ {
-			n := j*pwNR + c
-			if n >= w.N {
-				continue
-			}
-			w.mb[j*16+c], w.mb[j*16+8+c] = w.M[n], w.B[n]
-			for t := 0; t < kp; t++ {
-				row := w.packed[(j*kp+t)*16:]
-				row[2*c] = w.Kernel[2*t*w.N+n]
-				if 2*t+1 < w.K {
-					row[2*c+1] = w.Kernel[(2*t+1)*w.N+n]
-				}
-			}
-		}
-	}
-}
-
-// pointwiseFast sweeps blocks of pixels with every panel in turn, 4 pixels per tile;
-// tiles past the last pixel or channel write a scratch tile that is copied out.
-func pointwiseFast(dst, src []int16, p int, w *PW) {
-	K, N := w.K, w.N
-	if K == 0 || p <= 0 {
-		Pointwise(dst, src, p, K, N, w.Kernel, w.M, w.B)
-		return
-	}
-	_ = src[p*K] // the slack value a pair read of an odd K reaches
-	kp, np := (K+1)/2, (N+pwNR-1)/pwNR
-	block := max(pwBlockBytes/(2*K)/pwMR*pwMR, pwMR)
-	var scratch [pwMR][pwNR]int16
-	for b0 := 0; b0 < p; b0 += block {
-		b1 := min(b0+block, p)
-		for j := 0; j < np; j++ {
-			n0 := j * pwNR
-			panel, mb := &w.packed[j*kp*16], &w.mb[j*16]
-			for i := b0; i < b1; i += pwMR {
-				a0 := &src[i*K]
-				a1 := &src[min(i+1, p-1)*K]
-				a2 := &src[min(i+2, p-1)*K]
-				a3 := &src[min(i+3, p-1)*K]
-				if i+pwMR <= p && n0+pwNR <= N {
-					pwTile4x8(&dst[i*N+n0], &dst[(i+1)*N+n0], &dst[(i+2)*N+n0], &dst[(i+3)*N+n0],
-						a0, a1, a2, a3, panel, kp, mb)
-					continue
-				}
-				pwTile4x8(&scratch[0][0], &scratch[1][0], &scratch[2][0], &scratch[3][0], a0, a1, a2, a3, panel, kp, mb)
-				for r := 0; r < pwMR && i+r < p; r++ {
-					copy(dst[(i+r)*N+n0:(i+r)*N+min(n0+pwNR, N)], scratch[r][:])
-				}
-			}
-		}
-	}
+// pwTile runs one register tile (see pointwise_wasm.s).
+func pwTile(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32) {
+	pwTile4x8(d0, d1, d2, d3, a0, a1, a2, a3, panel, kpairs, mb)
 }
