@@ -19,6 +19,7 @@ type Model struct {
 
 	steps    []qstep
 	in       []int16 // the quantized network input, [Size][Size][3]
+	patches  []int16 // conv1's input patches (Im2col), [OutH][OutW][27]
 	ping     []int16 // activations alternate between ping and pong
 	pong     []int16
 	pooled   []int16
@@ -71,13 +72,15 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			default:
 				st.m, st.b = requantFactors(p, ActScale)
 			}
-			if l.Kind == core.Pointwise {
-				st.pw = NewPW(p.Kernel, st.m, st.b, l.InC, l.OutC)
+			if l.Kind == core.Pointwise || l.Kind == core.Conv3x3 {
+				st.pw = NewPW(p.Kernel, st.m, st.b, l.KernelLen()/l.OutC, l.OutC)
 			}
 		}
 		m.steps = append(m.steps, st)
 	}
 	m.in = make([]int16, size*size*3+slack)
+	c1 := arch[0]
+	m.patches = make([]int16, c1.OutH*c1.OutW*9*c1.InC+slack)
 	m.ping = make([]int16, maxAct+slack)
 	m.pong = make([]int16, maxAct+slack)
 	c := arch[len(arch)-1].InC
@@ -119,7 +122,9 @@ func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
 	l := st.l
 	switch l.Kind {
 	case core.Conv3x3:
-		Conv3x3(dst, src, l.InH, l.InW, l.InC, l.OutC, l.Stride, st.kernel, st.m, st.b)
+		// As a pointwise layer over the 3x3x3 patches: the fast kernel runs it.
+		Im2col(m.patches, src, l.InH, l.InW, l.InC, l.Stride)
+		st.pw.Run(dst, m.patches, l.OutH*l.OutW)
 	case core.Depthwise:
 		Depthwise(dst, src, l.InH, l.InW, l.InC, l.Stride, st.kernel, st.m, st.b)
 	case core.Pointwise:

@@ -134,3 +134,27 @@ func Dequantize(dst []float32, src []int16, s float32) {
 		dst[i] = float32(q) * s
 	}
 }
+
+// Im2col writes, for each output pixel of a 3x3 'same' convolution, its 3x3xcin
+// input patch in the kernel's [3][3][cin] order (zero where the window leaves the
+// input), so the convolution becomes a pointwise layer with K = 9*cin over the
+// patches (the same integer sums as Conv3x3).
+func Im2col(dst, src []int16, h, w, cin, stride int) {
+	oh, py := same(h, stride)
+	ow, px := same(w, stride)
+	k := 9 * cin
+	for y := 0; y < oh; y++ {
+		for x := 0; x < ow; x++ {
+			patch := dst[(y*ow+x)*k:][:k]
+			for t := 0; t < 9; t++ {
+				iy, ix := y*stride+t/3-py, x*stride+t%3-px
+				out := patch[t*cin:][:cin]
+				if iy < 0 || iy >= h || ix < 0 || ix >= w {
+					clear(out)
+					continue
+				}
+				copy(out, src[(iy*w+ix)*cin:][:cin])
+			}
+		}
+	}
+}

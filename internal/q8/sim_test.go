@@ -267,3 +267,21 @@ func TestRequantFactorsRepresentTheFloatLayer(t *testing.T) {
 		}
 	}
 }
+
+// Im2col + Pointwise (how the model runs conv1) is Conv3x3.
+func TestIm2colPointwiseIsConv3x3(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	for _, s := range convShapes(r, false) {
+		src := randActs(r, s.h*s.w*s.cin, true)
+		k := randKernel(r, 9*s.cin*s.cout)
+		m, b := randFactors(r, s.cout, 9*s.cin)
+		oh, ow := (s.h+s.stride-1)/s.stride, (s.w+s.stride-1)/s.stride
+		want := make([]int16, oh*ow*s.cout)
+		Conv3x3(want, src, s.h, s.w, s.cin, s.cout, s.stride, k, m, b)
+		patches := make([]int16, oh*ow*9*s.cin+slack)
+		Im2col(patches, src, s.h, s.w, s.cin, s.stride)
+		got := make([]int16, oh*ow*s.cout)
+		NewPW(k, m, b, 9*s.cin, s.cout).Run(got, patches, oh*ow)
+		equal16(t, fmt.Sprintf("im2col conv %+v", s), got, want)
+	}
+}
