@@ -15,8 +15,27 @@ export interface LoadOptions {
   model?: string | URL | ArrayBuffer | SharedArrayBuffer | ArrayBufferView | Blob;
   /** Called while the model downloads (bytes over all its files). */
   onProgress?: (progress: { loaded: number; total: number }) => void;
-  /** Worker engines to run (each one Go instance); calls go to an idle one. Default 1. */
+  /**
+   * Worker engines to run (each one Go instance, or a team of `threads`); calls go to
+   * an idle one, so a stream's frames are pipelined: more frames/s, not a faster frame.
+   * Default 1.
+   */
   workers?: number;
+  /**
+   * Workers that cooperate on every single classify/embed (each its own Go instance
+   * and weights, splitting each layer's rows; answers bit for bit those of 1 thread):
+   * a faster frame. With `workers` too, each of the `workers` engines is a team of
+   * `threads`, at most 16 workers in all. Default: half the logical cores
+   * (navigator.hardwareConcurrency / 2, at least 1), as TF.js's wasm backend.
+   */
+  threads?: number;
+  /**
+   * How cooperating threads exchange rows: 'shared' (a SharedArrayBuffer with
+   * Atomics.wait/notify; needs a crossOriginIsolated page, i.e. COOP/COEP headers; always
+   * there in Node) or 'message' (MessageChannels between the workers; any page).
+   * Default: 'shared' where it can run, else 'message'. 'shared' where it cannot: EOPTIONS.
+   */
+  transport?: 'shared' | 'message';
   /** Force the plain or SIMD build; default: SIMD when supported. */
   backend?: 'wasm-simd' | 'wasm';
   /** Self-host the wasm (default: classifier[-simd].wasm next to mobilenet.js). Fetched with CORS when cross-origin. */
@@ -25,7 +44,7 @@ export interface LoadOptions {
   tfjsWasmURL?: string | URL;
   /**
    * Self-host the worker: the URL of mobilenet-worker.js (which imports wasm_exec.js,
-   * mobilenet-fetch.js and mobilenet-limits.js next to itself). Default: next to
+   * mobilenet-fetch.js, mobilenet-limits.js and mobilenet-team.js next to itself). Default: next to
    * mobilenet.js. A cross-origin worker is started through a same-origin blob: module.
    * Browsers only: Node always runs the package's own worker thread.
    */
@@ -119,6 +138,10 @@ export interface ClassifierInfo {
   featureLength: number;
   backend: 'wasm-simd' | 'wasm';
   workers: number;
+  /** Workers cooperating on each frame (1: none). */
+  threads: number;
+  /** How they exchange rows; null with 1 thread. */
+  transport: 'shared' | 'message' | null;
 }
 
 /**
