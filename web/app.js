@@ -29,6 +29,10 @@ const OVERLAY = params.get('overlay') !== '0';
 // second costs less than the run-to-run noise.
 const OVERLAY_INTERVAL_MS = 1000 / 4;
 let lastOverlayDraw = -Infinity;
+// Results since the last HUD message: capture, preprocess, inference, total, arrival
+// per result (wasm/overlay/bridge.go reads them in that order), at most the HUD's 120.
+let hudHistory = [];
+const HUD_HISTORY_MAX = 120 * 5;
 let hud = 'off'; // 'off' (not loaded) | 'loading' | 'ready' | 'failed'
 
 let clf = null; // the Classifier in use
@@ -154,6 +158,7 @@ function configChanged() {
 // ---- overlay (the HUD) ----------------------------------------------------------
 
 function pushOverlay(msg) {
+  if (msg.reset) hudHistory = [];
   if (hud !== 'ready' && hud !== 'loading') return;
   const push = ui.overlay.contentWindow?.overlayPush;
   if (typeof push !== 'function') return;
@@ -224,14 +229,14 @@ const camera = new CameraLoop(ui.video, {
       `inference ${ms(t.inference)} · total ${ms(t.total)}`;
     ui.liveStats.textContent = `p50 ${ms(stats.percentile(50))} · p95 ${ms(stats.percentile(95))} · ` +
       `${stats.fps().toFixed(1)} fps · ${counters.done} frames · ${counters.dropped} dropped`;
-    // Every frame's timings go to the HUD's history; it redraws at most every
-    // OVERLAY_INTERVAL_MS.
-    const redraw = now - lastOverlayDraw >= OVERLAY_INTERVAL_MS;
-    if (redraw) {
+    // Every frame's timings go to the HUD's history, sent in one message each time
+    // it redraws (at most every OVERLAY_INTERVAL_MS).
+    hudHistory.push(t.capture, t.preprocess, t.inference, t.total, now);
+    if (hudHistory.length > HUD_HISTORY_MAX) hudHistory.splice(0, hudHistory.length - HUD_HISTORY_MAX);
+    if (now - lastOverlayDraw >= OVERLAY_INTERVAL_MS) {
       lastOverlayDraw = now;
-      pushOverlay({ predictions: preds, timings: t, now, frames: counters.done, dropped: counters.dropped });
-    } else {
-      pushOverlay({ timings: t, now, frames: counters.done, dropped: counters.dropped, redraw: false });
+      pushOverlay({ predictions: preds, history: hudHistory, frames: counters.done, dropped: counters.dropped });
+      hudHistory = [];
     }
   },
   onError(message) { showCameraMessage(message); },

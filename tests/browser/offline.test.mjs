@@ -4,12 +4,13 @@
 // stopped, the page still loads, classifies a dropped photo and runs the camera with
 // its HUD. Run with `make test-browser-offline`.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fakeCameraArgs, launchChromium, SOFTWARE_WEBGL_ARGS } from '../support/browsers.mjs';
-import { SAMPLES, dropFiles, makeY4M, manifest, startServer, watchErrors } from './page-helpers.mjs';
+import { ROOT, SAMPLES, dropFiles, makeY4M, manifest, startServer, watchErrors } from './page-helpers.mjs';
 
 const CAMERA_PHOTO = 'n03297495_espresso_maker.JPEG';
 const DROP_PHOTO = 'n03196217_digital_clock.JPEG';
@@ -17,6 +18,13 @@ const SLOW = 120_000;
 let server, browser, work, classes;
 
 before(async () => {
+  // The service worker keeps only bytes that match web/assets.json: a file edited
+  // since `make` would be missing offline for a reason that is not the worker's.
+  const assets = JSON.parse(await readFile(path.join(ROOT, 'web', 'assets.json'), 'utf8'));
+  for (const [file, hash] of Object.entries(assets)) {
+    const actual = createHash('sha256').update(await readFile(path.join(ROOT, 'web', file))).digest('hex').slice(0, 16);
+    assert.equal(actual, hash, `web/assets.json is stale for ${file}: run make`);
+  }
   classes = new Map((await manifest()).map((r) => [r.file, r.index]));
   work = await mkdtemp(path.join(tmpdir(), 'offline-test-'));
   server = await startServer();
