@@ -65,18 +65,21 @@ func NeedRows(layers []Layer, li, k, n int) RowSpan {
 	}
 	switch l.Kind {
 	case Conv3x3, Depthwise:
-		g := kernels.SameGeom(l.InH, l.InW, l.Stride)
-		// Output row y's window covers bordered rows StartY+y*stride .. +2, that is
-		// unbordered rows StartY-1+y*stride .. StartY+1+y*stride.
-		lo := g.StartY - 1 + band.R0*l.Stride
-		hi := g.StartY + 1 + (band.R1-1)*l.Stride
-		return RowSpan{max(lo, 0), min(hi+1, l.InH)}
+		return RowSpan{windowRows(l, band.R0).R0, windowRows(l, band.R1-1).R1}
 	case Pointwise:
 		return band
 	case AvgPool:
 		return RowSpan{0, l.InH}
 	}
 	return RowSpan{}
+}
+
+// windowRows is the input rows output row y of a 3x3 layer reads, clipped to the
+// real rows: its window covers bordered rows StartY+y*stride .. +2, that is
+// unbordered rows StartY-1+y*stride .. StartY+1+y*stride.
+func windowRows(l Layer, y int) RowSpan {
+	lo := kernels.SameGeom(l.InH, l.InW, l.Stride).StartY - 1 + y*l.Stride
+	return RowSpan{max(lo, 0), min(lo+3, l.InH)}
 }
 
 // Exchange is rows of layer Layer's output (Layer -1: the preprocessed image) that
@@ -139,10 +142,14 @@ func (m *Model) SetInput(input []float32) error {
 // output's zero frame is cleared even when rows is empty: the next layer reads it.
 // The rows' inputs must be in place (see NeedRows).
 func (m *Model) RunRows(li int, rows RowSpan) {
-	st := &m.steps[li]
-	if st.bordered {
+	if st := &m.steps[li]; st.bordered {
 		st.clearFrame()
 	}
+	m.runRows(li, rows)
+}
+
+func (m *Model) runRows(li int, rows RowSpan) {
+	st := &m.steps[li]
 	if rows.Len() == 0 {
 		return
 	}

@@ -40,7 +40,7 @@ func TestBandsMatchForward(t *testing.T) {
 				t.Fatal(err)
 			}
 			ref.SetThreads(1)
-			input := randomInput(uint64(size), size)
+			input, other := randomInput(uint64(size), size), randomInput(uint64(size)+1, size)
 			logits, _ := ref.Forward(input)
 			wantLogits := append([]float32(nil), logits...)
 			wantFeatures := append([]float32(nil), ref.Features()...)
@@ -55,14 +55,23 @@ func TestBandsMatchForward(t *testing.T) {
 					models = append(models, m)
 				}
 				plan := BandPlan(ref.Layers, n)
-				for rep := range 2 { // twice: rows left from the run before must not matter
+				for range 2 {
+					poison(models, other)
 					runBands(models[:n], plan, input)
-					name := fmt.Sprintf("alpha %v size %d n %d run %d", alpha, size, n, rep)
+					name := fmt.Sprintf("alpha %v size %d n %d", alpha, size, n)
 					same(t, name+" logits", models[0].Logits(), wantLogits)
 					same(t, name+" features", models[0].Features(), wantFeatures)
 				}
 			}
 		}
+	}
+}
+
+// poison fills every model's buffers with another input's activations, so that a
+// row read before its exchange arrived shows as a wrong logit.
+func poison(models []*Model, other []float32) {
+	for _, m := range models {
+		m.Forward(other)
 	}
 }
 
@@ -140,5 +149,30 @@ func TestBandsAllocateNothing(t *testing.T) {
 	runBands(models, plan, input)
 	if a := testing.AllocsPerRun(5, func() { runBands(models, plan, input) }); a != 0 {
 		t.Fatalf("a banded run allocates %v times", a)
+	}
+}
+
+// More workers than rows (16 workers, 1 row at the end of a 32x32 input): the
+// workers without rows still run (their frames zeroed), and the logits do not change.
+func TestBandsMoreWorkersThanRows(t *testing.T) {
+	w, err := RandomWeights(0.25, 32, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var models []*Model
+	for range 16 {
+		m, err := NewModel(w, 32)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.SetThreads(1)
+		models = append(models, m)
+	}
+	input := randomInput(9, 32)
+	logits, _ := models[0].Forward(input)
+	want := append([]float32(nil), logits...)
+	for _, n := range []int{5, 16} {
+		runBands(models[:n], BandPlan(models[0].Layers, n), input)
+		same(t, fmt.Sprintf("n %d logits", n), models[0].Logits(), want)
 	}
 }

@@ -64,23 +64,27 @@ export function teamWiring(n, transport) {
  */
 export function joinTeam({ n, k, transport, sab, ports }, go) {
   const mail = transport === 'shared' ? new SharedMail(sab, n, k, go) : new PortMail(ports, go);
-  // The last frame's time per stage: [first layer, ms sending and waiting for rows,
-  // ms running layers] (for profile()).
+  // The last frame's time per run of layers: [its first run's index, ms sending and
+  // waiting for rows before it, ms running] (for profile()).
   let profile = [];
   async function run(size) {
     const plan = go.goCall('bandPlan', n, k, size);
     profile = [];
-    for (const st of plan.stages) {
-      const t0 = performance.now();
-      for (const [peer, addr, bytes] of st.sends) mail.send(peer, go.goBytes(addr, bytes), FULL);
-      for (const [peer, addr, bytes] of st.recvs) {
-        let got = mail.recv(peer, addr, bytes);
+    let t0 = performance.now();
+    for (const [op, a, b, bytes] of plan.ops) {
+      if (op === 'send') {
+        mail.send(a, go.goBytes(b, bytes), FULL);
+      } else if (op === 'recv') {
+        let got = mail.recv(a, b, bytes);
         if (typeof got !== 'boolean') got = await got;
         if (!got) return false; // the leader skipped this frame
+      } else {
+        const t1 = performance.now();
+        go.goCall('bandRun', a, b);
+        const t2 = performance.now();
+        profile.push([a, t1 - t0, t2 - t1]);
+        t0 = t2;
       }
-      const t1 = performance.now();
-      go.goCall('bandRun', st.from, st.to);
-      profile.push([st.from, t1 - t0, performance.now() - t1]);
     }
     return true;
   }

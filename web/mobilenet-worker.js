@@ -197,7 +197,7 @@ async function forward({ input, size, runs, warmupMs }) {
       return;
     }
     goCall('setInput', u8, size);
-    goCall('bandRun', 0, goCall('bandPlan', 1, 0, size).layers);
+    goCall('bandRun', 0, goCall('bandPlan', 1, 0, size).runs);
   };
   const t0 = performance.now();
   for (let warm = 0; warm < 2 || performance.now() - t0 < warmupMs; warm++) await once();

@@ -11,16 +11,16 @@ import (
 )
 
 // Banded inference (load({threads: N}) in web/mobilenet-core.js): this worker is
-// member k of a team of n that splits every inference by rows (core.BandPlan). The
-// worker's JavaScript moves the exchanged rows straight between the transport and
-// Go memory (a Uint8Array over the wasm memory at the addresses bandPlan gives), so
-// a frame costs one Go call per run of layers between exchanges and no copy or
-// allocation in Go.
+// member k of a team of n that splits every inference by rows (core.BandPlan), in
+// the order of core.BandSchedule. The worker's JavaScript moves the exchanged rows
+// straight between the transport and Go memory (a Uint8Array over the wasm memory at
+// the addresses bandPlan gives), so a frame costs one Go call per run of layers
+// between exchanges and no copy or allocation in Go.
 var band struct {
 	model *core.Model
 	n, k  int
-	plan  js.Value // the JS plan of model for (n, k), built once
-	spans []core.RowSpan
+	plan  js.Value  // the JS plan of model for (n, k), built once
+	runs  []core.Op // the schedule's OpRun steps, which bandRun runs by index
 	input []float32 // setInput's tensor
 }
 
@@ -32,9 +32,9 @@ func init() {
 }
 
 // bandPlan(n, k, size): this worker's schedule for one frame at input size, as
-// stages {sends, recvs, from, to}: send and receive the rows listed (each
-// [peer, address, bytes]), then run layers [from, to). The same object is returned
-// while the model stays (its buffers, so the addresses, are fixed).
+// {ops, layers}: each op ['send' | 'recv', peer, address, bytes] (rows to move) or
+// ['run', from, to] (bandRun's arguments). The same object is returned while the
+// model stays (its buffers, so the addresses, are fixed).
 func bandPlan(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
@@ -53,64 +53,53 @@ func bandPlan(args []js.Value) (any, error) {
 	if m == band.model && n == band.n && k == band.k {
 		return band.plan, nil
 	}
-	band.model, band.n, band.k, band.plan = m, n, k, buildPlan(m, n, k)
-	band.spans = make([]core.RowSpan, len(m.Layers))
-	for li := range m.Layers {
-		band.spans[li] = core.BandRows(m.Layers, li, k, n)
-	}
+	band.model, band.n, band.k = m, n, k
+	band.plan, band.runs = buildPlan(m, n, k)
 	return band.plan, nil
 }
 
-func buildPlan(m *core.Model, n, k int) js.Value {
+func buildPlan(m *core.Model, n, k int) (js.Value, []core.Op) {
 	plan := core.BandPlan(m.Layers, n)
-	stages := []any{}
-	var sends, recvs []any
-	from := 0
-	flush := func(to int) {
-		if to > from {
-			stages = append(stages, map[string]any{"sends": sends, "recvs": recvs, "from": from, "to": to})
+	ops := core.BandSchedule(m.Layers, plan, n, k)
+	// Every frame begins with a message from the leader to each other worker, even
+	// one that needs no image rows: it says whether the frame goes ahead.
+	var begin []core.Op
+	for peer := 1; peer < n; peer++ {
+		if k == 0 && !hasExchange(plan[0], 0, peer) {
+			begin = append(begin, core.Op{Kind: core.OpSend, Layer: -1, Peer: peer})
 		}
-		sends, recvs, from = []any{}, []any{}, to
 	}
-	sends, recvs = []any{}, []any{}
-	for li := range m.Layers {
-		var mine []core.Exchange
-		for _, x := range plan[li] {
-			if x.From == k || x.To == k {
-				mine = append(mine, x)
-			}
-		}
-		// Every frame begins with a message from the leader to each other worker,
-		// even one that needs no image rows: it says whether the frame goes ahead.
-		if li == 0 && k > 0 && len(mine) == 0 {
-			mine = append(mine, core.Exchange{Layer: -1, From: 0, To: k})
-		}
-		if li == 0 && k == 0 {
-			for to := 1; to < n; to++ {
-				if !hasExchange(plan[0], 0, to) {
-					mine = append(mine, core.Exchange{Layer: -1, From: 0, To: to})
+	if k > 0 && !hasExchange(plan[0], 0, k) {
+		begin = append(begin, core.Op{Kind: core.OpRecv, Layer: -1, Peer: 0})
+	}
+	ops = append(begin, ops...)
+	var runs []core.Op
+	jsOps := []any{}
+	for _, op := range ops {
+		if op.Kind == core.OpRun {
+			if len(jsOps) > 0 {
+				if last := jsOps[len(jsOps)-1].([]any); last[0] == "run" {
+					last[2] = len(runs) + 1
+					runs = append(runs, op)
+					continue
 				}
 			}
-		}
-		if len(mine) == 0 {
+			jsOps = append(jsOps, []any{"run", len(runs), len(runs) + 1})
+			runs = append(runs, op)
 			continue
 		}
-		flush(li)
-		for _, x := range mine {
-			rows := m.LayerRows(x.Layer, x.Rows)
-			addr := 0
-			if len(rows) > 0 {
-				addr = int(uintptr(unsafe.Pointer(&rows[0])))
-			}
-			if x.From == k {
-				sends = append(sends, []any{x.To, addr, len(rows) * 4})
-			} else {
-				recvs = append(recvs, []any{x.From, addr, len(rows) * 4})
-			}
+		rows := m.LayerRows(op.Layer, op.Rows)
+		addr := 0
+		if len(rows) > 0 {
+			addr = int(uintptr(unsafe.Pointer(&rows[0])))
 		}
+		kind := "send"
+		if op.Kind == core.OpRecv {
+			kind = "recv"
+		}
+		jsOps = append(jsOps, []any{kind, op.Peer, addr, len(rows) * 4})
 	}
-	flush(len(m.Layers))
-	return js.ValueOf(map[string]any{"stages": stages, "layers": len(m.Layers)})
+	return js.ValueOf(map[string]any{"ops": jsOps, "runs": len(runs)}), runs
 }
 
 func hasExchange(xs []core.Exchange, from, to int) bool {
@@ -140,17 +129,17 @@ func bandPrepare(args []js.Value) (any, error) {
 	return nil, err
 }
 
-// bandRun(from, to): this worker's bands of layers [from, to) of the planned model.
+// bandRun(from, to): the schedule's runs [from, to) on the planned model.
 func bandRun(args []js.Value) (any, error) {
 	if band.model == nil || len(args) != 2 {
 		return nil, fmt.Errorf("bandRun wants (from, to) after bandPlan")
 	}
 	from, to := args[0].Int(), args[1].Int()
-	if from < 0 || to > len(band.spans) || from > to {
-		return nil, fmt.Errorf("bandRun: layers [%d, %d) of %d", from, to, len(band.spans))
+	if from < 0 || to > len(band.runs) || from > to {
+		return nil, fmt.Errorf("bandRun: runs [%d, %d) of %d", from, to, len(band.runs))
 	}
-	for li := from; li < to; li++ {
-		band.model.RunRows(li, band.spans[li])
+	for _, op := range band.runs[from:to] {
+		band.model.RunOp(op)
 	}
 	return nil, nil
 }
@@ -171,7 +160,7 @@ func bandFinish(args []js.Value) (any, error) {
 
 // setInput(u8, size), for benchmarks: a preprocessed [size][size][3] float32 tensor
 // (u8 over its bytes) as the current frame, instead of bandPrepare's image. Then a
-// banded run (n = 1 is the whole network on this worker) and logits.
+// banded run (n = 1: the whole network on this worker, plan.runs runs) and logits.
 func setInput(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
