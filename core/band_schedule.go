@@ -157,7 +157,6 @@ func independentRows(layers []Layer, li, k, n int, band RowSpan) RowSpan {
 	return RowSpan{lo, hi}
 }
 
-
 // splitBand cuts band at the edges of indep and of every send's rows.
 func splitBand(band, indep RowSpan, sends []Exchange) []RowSpan {
 	cuts := []int{band.R0, band.R1}
