@@ -83,11 +83,11 @@ func BandSchedule(layers []Layer, plan [][]Exchange, n, k int) []Op {
 		}
 		done := []RowSpan{}
 		pending := slices.Clone(sends)
-		clear := true
+		first := true
 		run := func(ps []RowSpan) {
 			for _, p := range ps {
-				ops = append(ops, Op{Kind: OpRun, Layer: li, Rows: p, Clear: clear})
-				clear = false
+				ops = append(ops, Op{Kind: OpRun, Layer: li, Rows: p, Clear: first})
+				first = false
 				done = append(done, p)
 				pending = slices.DeleteFunc(pending, func(x Exchange) bool {
 					if covered(x.Rows, done) {
