@@ -131,7 +131,7 @@ func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
 		st.pw.Run(dst, src, l.OutH*l.OutW)
 	case core.AvgPool:
 		AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
-		Dequantize(m.features, m.pooled, ActScale)
+		Dequantize(m.features, m.pooled, PoolScale)
 		return m.pooled, dst
 	case core.FullyConn:
 		Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b)

@@ -63,3 +63,26 @@ func TestForwardTracksTheFloatNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckRefusesBadInt8Weights(t *testing.T) {
+	w, _ := core.RandomWeights(0.25, 128, 1)
+	for name, spoil := range map[string]func(*Weights){
+		"missing layer": func(q *Weights) { q.Layers = q.Layers[1:] },
+		"short kernel":  func(q *Weights) { q.Layers[3].Kernel = q.Layers[3].Kernel[1:] },
+		"zero scale":    func(q *Weights) { q.Layers[2].Scale[0] = 0 },
+		"NaN scale":     func(q *Weights) { q.Layers[2].Scale[0] = float32(math.NaN()) },
+		"huge scale":    func(q *Weights) { q.Layers[2].Scale[0] = 1e30 },
+		"inf bias":      func(q *Weights) { q.Layers[5].Bias[1] = float32(math.Inf(1)) },
+		"-128 weight":   func(q *Weights) { q.Layers[1].Kernel[0] = -128 },
+		"bad alpha":     func(q *Weights) { q.Alpha = 2 },
+	} {
+		q, err := Quantize(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spoil(q)
+		if _, err := NewModel(q, 128); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

@@ -9,7 +9,7 @@ package q8
 // float32(acc)*m + b), 0, 255), each float32 step rounded on its own.
 func Requant(acc int32, m, b float32) int16 {
 	v := float32(float32(acc)*m) + b // the conversions forbid a fused multiply-add
-	return int16(clampRound(float64(v), 0, 255))
+	return int16(clampRound(float64(v), 0, ActMax))
 }
 
 // QuantizeInput writes the network input (values in [-1, 1]) as int8 values with
@@ -116,7 +116,7 @@ func AvgPool(dst, src []int16, p, c int) {
 		for i := 0; i < p; i++ {
 			sum += int64(src[i*c+ch])
 		}
-		dst[ch] = int16((2*sum + int64(p)) / (2 * int64(p)))
+		dst[ch] = int16((2*PoolUp*sum + int64(p)) / (2 * int64(p)))
 	}
 }
 

@@ -35,7 +35,7 @@ func pwTile(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *
 	}
 	f := unsafe.Slice(mb, 16)
 	m, b := archsimd.LoadFloat32x8(f[:8]), archsimd.LoadFloat32x8(f[8:16])
-	lo, hi := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(255)
+	lo, hi := archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(ActMax)
 	store := func(d *int16, acc archsimd.Int32x8) {
 		q := acc.ConvertToFloat32().Mul(m).Add(b).Max(lo).Min(hi).Round().ConvertToInt32()
 		q.GetLo().SaturateToInt16Concat(q.GetHi()).Store(unsafe.Slice(d, 8))

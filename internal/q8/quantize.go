@@ -9,8 +9,13 @@ import (
 
 // Scales of the fixed activation quantization (see the package doc).
 const (
-	ActScale   = 6.0 / 255 // ReLU6 outputs: q in [0, 255]
-	InputScale = 1.0 / 127 // the network input in [-1, 1]: q in [-127, 127]
+	ActMax     = 255          // the largest activation value: 8 bits unsigned
+	ActScale   = 6.0 / ActMax // ReLU6 outputs: q in [0, ActMax]
+	InputScale = 1.0 / 127    // the network input in [-1, 1]: q in [-127, 127]
+	// PoolUp: the pooled mean keeps 5 more bits than the activations (scale
+	// PoolScale), still far from overflowing the classifier's int32 sums.
+	PoolUp    = 32
+	PoolScale = ActScale / PoolUp
 )
 
 // Params are one conv layer's quantized weights: the kernel in core.Params' layout
@@ -57,7 +62,7 @@ func quantizeKernel(kernel, bias []float32, n int) Params {
 		maxAbs[i%n] = max(maxAbs[i%n], math.Abs(float64(v)))
 	}
 	for c := range p.Scale {
-		p.Scale[c] = float32(maxAbs[c] / 127)
+		p.Scale[c] = float32(mseScale(kernel, c, n, maxAbs[c]))
 		if p.Scale[c] == 0 || math.IsInf(float64(p.Scale[c]), 0) || math.IsNaN(float64(p.Scale[c])) {
 			p.Scale[c] = 1 // an all-zero channel: any scale gives q = 0
 		}
@@ -65,8 +70,50 @@ func quantizeKernel(kernel, bias []float32, n int) Params {
 	for i, v := range kernel {
 		p.Kernel[i] = int8(clampRound(float64(v)/float64(p.Scale[i%n]), -127, 127))
 	}
+	for c := 0; c < n; c++ {
+		balanceRounding(p.Kernel, kernel, c, n, float64(p.Scale[c]))
+	}
 	return p
 }
+
+// balanceRounding re-rounds channel c's weights so their rounding errors sum to
+// at most half a step: the inputs of every layer but the first are ReLU outputs,
+// all positive with similar means, so a channel's summed weight error is a bias
+// shift. Flips go to the weights nearest a half step (the cheapest in squared error).
+func balanceRounding(q []int8, w []float32, c, n int, s float64) {
+	var e float64 // sum of (q*s - w)/s over the channel
+	for i := c; i < len(w); i += n {
+		e += float64(q[i]) - float64(w[i])/s
+	}
+	for math.Abs(e) > 0.5 {
+		dir := -1.0 // e > 0: round some weights down
+		if e < 0 {
+			dir = 1
+		}
+		best, bestCost := -1, math.Inf(1)
+		for i := c; i < len(w); i += n {
+			nq := float64(q[i]) + dir
+			if nq < -127 || nq > 127 {
+				continue
+			}
+			r := float64(w[i]) / s
+			if cost := math.Abs(nq-r) - math.Abs(float64(q[i])-r); cost < bestCost {
+				best, bestCost = i, cost
+			}
+		}
+		if best < 0 {
+			return
+		}
+		q[best] += int8(dir)
+		e += dir
+	}
+}
+
+// Bounds Check puts on a channel's scale and bias.
+const (
+	maxScale = 1e3
+	maxBias  = 1e6
+)
 
 // Check verifies that w has exactly the shapes alpha's layer table needs, and that
 // scales are finite and positive (a loaded file is not trusted).
@@ -90,8 +137,10 @@ func (w *Weights) Check() error {
 		}
 		for c := range p.Scale {
 			s, b := float64(p.Scale[c]), float64(p.Bias[c])
-			if !(s > 0) || math.IsInf(s, 0) || math.IsNaN(b) || math.IsInf(b, 0) {
-				return fmt.Errorf("mobilenet: layer %s: channel %d has scale %v, bias %v (want a finite scale > 0, a finite bias)", l.Name, c, s, b)
+			// The bounds keep every requantization finite (no inf*0 = NaN) and are
+			// far outside real networks' (scales ~1e-2, biases ~10).
+			if !(s > 0 && s <= maxScale) || !(math.Abs(b) <= maxBias) {
+				return fmt.Errorf("mobilenet: layer %s: channel %d has scale %v, bias %v (want 0 < scale <= %g, |bias| <= %g)", l.Name, c, s, b, float64(maxScale), float64(maxBias))
 			}
 		}
 		for _, q := range p.Kernel {
@@ -139,7 +188,27 @@ func requantFactors(p Params, sIn float64) (m, b []float32) {
 func logitScales(p Params) []float32 {
 	s := make([]float32, len(p.Scale))
 	for c, v := range p.Scale {
-		s[c] = float32(ActScale * float64(v))
+		s[c] = float32(PoolScale * float64(v))
 	}
 	return s
+}
+
+// mseScale picks channel c's scale among fractions of max|w|/127 as the one with
+// the least squared rounding error over the channel's weights.
+func mseScale(kernel []float32, c, n int, maxAbs float64) float64 {
+	best, bestErr := maxAbs/127, math.Inf(1)
+	for f := 1.0; f >= 0.5; f -= 0.01 {
+		s := f * maxAbs / 127
+		var e float64
+		for i := c; i < len(kernel); i += n {
+			v := float64(kernel[i])
+			q := clampRound(v/s, -127, 127)
+			d := q*s - v
+			e += d * d
+		}
+		if e < bestErr {
+			best, bestErr = s, e
+		}
+	}
+	return best
 }
