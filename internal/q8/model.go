@@ -39,6 +39,7 @@ type qstep struct {
 	kernel []int8
 	m, b   []float32
 	pw     *PW
+	dw     *DW
 }
 
 // slack is the spare int16 values past every activation buffer: the wasm pointwise
@@ -71,6 +72,9 @@ func NewModel(w *Weights, size int) (*Model, error) {
 				st.m, st.b = logitScales(p), p.Bias
 			default:
 				st.m, st.b = requantFactors(p, ActScale)
+			}
+			if l.Kind == core.Depthwise {
+				st.dw = NewDW(p.Kernel, st.m, st.b, l.InC)
 			}
 			if l.Kind == core.Pointwise || l.Kind == core.Conv3x3 {
 				st.pw = NewPW(p.Kernel, st.m, st.b, l.KernelLen()/l.OutC, l.OutC)
@@ -126,7 +130,7 @@ func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
 		Im2col(m.patches, src, l.InH, l.InW, l.InC, l.Stride)
 		st.pw.Run(dst, m.patches, l.OutH*l.OutW)
 	case core.Depthwise:
-		Depthwise(dst, src, l.InH, l.InW, l.InC, l.Stride, st.kernel, st.m, st.b)
+		st.dw.Run(dst, src, l.InH, l.InW, l.Stride)
 	case core.Pointwise:
 		st.pw.Run(dst, src, l.OutH*l.OutW)
 	case core.AvgPool:

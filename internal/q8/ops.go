@@ -63,29 +63,36 @@ func Conv3x3(dst, src []int16, h, w, cin, cout, stride int, kernel []int8, m, b 
 
 // Depthwise is a 3x3 depthwise convolution of an h x w x c input (kernel [3][3][c]).
 func Depthwise(dst, src []int16, h, w, c, stride int, kernel []int8, m, b []float32) {
-	oh, py := same(h, stride)
-	ow, px := same(w, stride)
+	oh, _ := same(h, stride)
+	ow, _ := same(w, stride)
 	for y := 0; y < oh; y++ {
 		for x := 0; x < ow; x++ {
-			out := dst[(y*ow+x)*c:][:c]
-			for ch := 0; ch < c; ch++ {
-				var acc int32
-				for dy := 0; dy < 3; dy++ {
-					iy := y*stride + dy - py
-					if iy < 0 || iy >= h {
-						continue
-					}
-					for dx := 0; dx < 3; dx++ {
-						ix := x*stride + dx - px
-						if ix < 0 || ix >= w {
-							continue
-						}
-						acc += int32(src[(iy*w+ix)*c+ch]) * int32(kernel[(dy*3+dx)*c+ch])
-					}
+			depthwisePixel(dst, src, h, w, c, stride, y, x, 0, kernel, m, b)
+		}
+	}
+}
+
+// depthwisePixel computes output pixel (y, x) of Depthwise for channels [c0, c).
+func depthwisePixel(dst, src []int16, h, w, c, stride, y, x, c0 int, kernel []int8, m, b []float32) {
+	_, py := same(h, stride)
+	ow, px := same(w, stride)
+	out := dst[(y*ow+x)*c:][:c]
+	for ch := c0; ch < c; ch++ {
+		var acc int32
+		for dy := 0; dy < 3; dy++ {
+			iy := y*stride + dy - py
+			if iy < 0 || iy >= h {
+				continue
+			}
+			for dx := 0; dx < 3; dx++ {
+				ix := x*stride + dx - px
+				if ix < 0 || ix >= w {
+					continue
 				}
-				out[ch] = Requant(acc, m[ch], b[ch])
+				acc += int32(src[(iy*w+ix)*c+ch]) * int32(kernel[(dy*3+dx)*c+ch])
 			}
 		}
+		out[ch] = Requant(acc, m[ch], b[ch])
 	}
 }
 
