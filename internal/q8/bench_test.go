@@ -9,8 +9,11 @@ package q8
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/mobilenet-go/mobilenet/core"
 )
 
 func BenchmarkPointwise(b *testing.B) {
@@ -33,5 +36,59 @@ func BenchmarkPointwise(b *testing.B) {
 			}
 			b.ReportMetric(float64(2*p*sh.k*sh.n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 		})
+	}
+}
+
+// BenchmarkForward times whole networks, int8 beside f32 (core.Model, one thread)
+// in the same process, with per-layer-type milliseconds (ms-<type>).
+func BenchmarkForward(b *testing.B) {
+	for _, alpha := range []float64{0.75, 1} {
+		w, err := core.RandomWeights(alpha, 224, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		qw, err := Quantize(w)
+		if err != nil {
+			b.Fatal(err)
+		}
+		in := make([]float32, 224*224*3)
+		for i := range in {
+			in[i] = float32(i%255)/127.5 - 1
+		}
+		b.Run(fmt.Sprintf("int8-%.2f", alpha), func(b *testing.B) {
+			m, err := NewModel(qw, 224)
+			if err != nil {
+				b.Fatal(err)
+			}
+			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
+		})
+		b.Run(fmt.Sprintf("f32-%.2f", alpha), func(b *testing.B) {
+			m, err := core.NewModel(w, 224)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			m.SetThreads(1)
+			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
+		})
+	}
+}
+
+func timeForward(b *testing.B, run func(), layers []core.Layer, profile *bool, times []time.Duration) {
+	for start := time.Now(); time.Since(start) < 500*time.Millisecond; {
+		run()
+	}
+	b.ResetTimer()
+	byKind := map[core.Kind]time.Duration{}
+	for range b.N {
+		*profile = true
+		run()
+		for i, l := range layers {
+			byKind[l.Kind] += times[i]
+		}
+	}
+	*profile = false
+	for k, d := range byKind {
+		b.ReportMetric(float64(d.Microseconds())/1e3/float64(b.N), "ms-"+strings.ReplaceAll(k.String(), " ", ""))
 	}
 }

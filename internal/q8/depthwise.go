@@ -2,14 +2,16 @@ package q8
 
 // DW is a depthwise layer's weights as the platform's kernel wants them: the
 // kernel in core's [3][3][C] layout for the reference, and widened to int16 with
-// channels padded to a multiple of 8 ([9][C8]) where a SIMD kernel exists
-// (depthwise_simd.go).
+// the first C&^7 channels packed per platform where a SIMD kernel exists
+// (depthwise_simd.go for amd64, depthwise_wasm.go).
 type DW struct {
 	C      int
 	Kernel []int8
 	M, B   []float32
-	k16    []int16 // [9][c8]; nil where the reference runs
-	c8     int
+	k16    []int16   // the SIMD kernel's int16 weights; nil where the reference runs
+	mb     []float32 // wasm: the factors per 8-channel group
+	c8     int       // channels the SIMD kernel covers (C rounded down to 8)
+	pad    []int16   // the zero-framed input (padded)
 }
 
 // NewDW binds a depthwise kernel to its requantization factors and packs it.
@@ -26,4 +28,28 @@ func (d *DW) Run(dst, src []int16, h, w, stride int) {
 		return
 	}
 	depthwiseFast(dst, src, h, w, stride, d)
+}
+
+// padded copies the h x w x c input into the interior of d's zero-framed buffer
+// ((h+2) x (w+2) x c, grown on first use and then reused), so every output pixel's
+// 3x3 window lies inside it: the SIMD kernels need no border cases. The window of
+// output (y, x) starts at ((y*stride+1-py)*(w+2) + x*stride+1-px)*c.
+func (d *DW) padded(src []int16, h, w int) []int16 {
+	c := d.C
+	n := (h + 2) * (w + 2) * c
+	if cap(d.pad) < n {
+		d.pad = make([]int16, n)
+	}
+	p := d.pad[:n]
+	row := (w + 2) * c
+	clear(p[:row])
+	clear(p[(h+1)*row:])
+	for y := 0; y < h; y++ {
+		r := p[(y+1)*row:][:row]
+		r[0], r[row-1] = 0, 0
+		clear(r[:c])
+		clear(r[row-c:])
+		copy(r[c:row-c], src[y*w*c:][:w*c])
+	}
+	return p
 }

@@ -1,4 +1,4 @@
-//go:build !(goexperiment.simd && (amd64 || wasm))
+//go:build !wasm && !(goexperiment.simd && amd64)
 
 package q8
 

@@ -1,29 +1,49 @@
-//go:build goexperiment.simd && wasm
+//go:build wasm
 
 package q8
 
-import "simd/archsimd"
+// dwRow is in depthwise_wasm.s.
+//
+//go:noescape
+func dwRow(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)
 
-const fastDW = true
-
-// dwGroup computes 8 channels of one output pixel: per tap, 8 activations times 8
-// weights widened to int32 products (i32x4.extmul_{low,high}_i16x8_s) and summed;
-// then the package doc's requantization (archsimd has no i16x8.narrow on wasm, so
-// the 8 results are stored as int32 and narrowed one by one).
-func dwGroup(out, src []int16, base int, offs *[9]int, k16 []int16, c8 int, m, b []float32) {
-	var lo, hi archsimd.Int32x4
-	for t, o := range offs {
-		a := archsimd.LoadInt16x8(src[base+o:])
-		k := archsimd.LoadInt16x8(k16[t*c8:])
-		lo = lo.Add(a.MulWidenLo(k))
-		hi = hi.Add(a.MulWidenHi(k))
+// packDW lays the kernel out per 8-channel group as [9][8] int16 (the 9 vectors
+// dwRow keeps in registers) and the factors as [m(8), b(8)] per group.
+func packDW(d *DW) {
+	d.c8 = d.C &^ 7
+	if d.c8 == 0 {
+		return
 	}
-	zero, top := archsimd.BroadcastFloat32x4(0), archsimd.BroadcastFloat32x4(ActMax)
-	var q [8]int32
-	lo.ConvertToFloat32().Mul(archsimd.LoadFloat32x4(m)).Add(archsimd.LoadFloat32x4(b)).Max(zero).Min(top).Round().ConvertToInt32().Store(q[:4])
-	hi.ConvertToFloat32().Mul(archsimd.LoadFloat32x4(m[4:])).Add(archsimd.LoadFloat32x4(b[4:])).Max(zero).Min(top).Round().ConvertToInt32().Store(q[4:])
-	out = out[:8]
-	for i, v := range q {
-		out[i] = int16(v)
+	d.k16 = make([]int16, 9*d.c8)
+	d.mb = make([]float32, 2*d.c8)
+	for g := 0; g < d.c8; g += 8 {
+		for t := 0; t < 9; t++ {
+			for i := 0; i < 8; i++ {
+				d.k16[g*9+t*8+i] = int16(d.Kernel[t*d.C+g+i])
+			}
+		}
+		copy(d.mb[2*g:], d.M[g:g+8])
+		copy(d.mb[2*g+8:], d.B[g:g+8])
+	}
+}
+
+// depthwiseFast runs every output row through dwRow, one 8-channel group at a
+// time, on the zero-framed copy of the input; channels past the last multiple of 8
+// run the reference's depthwisePixel.
+func depthwiseFast(dst, src []int16, h, w, stride int, d *DW) {
+	c := d.C
+	oh, py := same(h, stride)
+	ow, px := same(w, stride)
+	p := d.padded(src, h, w)
+	for y := 0; y < oh; y++ {
+		base, out := ((y*stride+1-py)*(w+2)+1-px)*c, y*ow*c
+		for g := 0; g < d.c8; g += 8 {
+			dwRow(&dst[out+g], &p[base+g], ow, 2*stride*c, 2*c, 2*(w+2)*c, 2*c, &d.k16[g*9], &d.mb[2*g])
+		}
+		if d.c8 < c {
+			for x := 0; x < ow; x++ {
+				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B)
+			}
+		}
 	}
 }
