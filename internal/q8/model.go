@@ -25,6 +25,7 @@ type Model struct {
 	pooled   []int16
 	features []float32
 	logits   []float32
+	fcAcc    []int32 // the classifier's accumulators
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -91,6 +92,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.pooled = make([]int16, c+slack)
 	m.features = make([]float32, c)
 	m.logits = make([]float32, core.NumClasses)
+	m.fcAcc = make([]int32, core.NumClasses)
 	return m, nil
 }
 
@@ -138,7 +140,7 @@ func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
 		Dequantize(m.features, m.pooled, PoolScale)
 		return m.pooled, dst
 	case core.FullyConn:
-		Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b)
+		Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b, m.fcAcc)
 		return src, dst
 	}
 	if &dst[0] == &m.ping[0] {

@@ -129,9 +129,19 @@ func AvgPool(dst, src []int16, p, c int) {
 
 // Classifier computes float32 logits from k pooled activations (kernel [k][n]):
 // logit[c] = float32(acc)*scale[c] + bias[c], each float32 step rounded on its own.
-func Classifier(dst []float32, src []int16, k, n int, kernel []int8, scale, bias []float32) {
-	for c := 0; c < n; c++ {
-		dst[c] = float32(float32(dot(src[:k], kernel, c, n))*scale[c]) + bias[c]
+// acc is n int32s of scratch: the sums run over the kernel's rows in order (one
+// contiguous pass over the weights).
+func Classifier(dst []float32, src []int16, k, n int, kernel []int8, scale, bias []float32, acc []int32) {
+	acc = acc[:n]
+	clear(acc)
+	for j, a := range src[:k] {
+		row := kernel[j*n:][:n]
+		for c, w := range row {
+			acc[c] += int32(a) * int32(w)
+		}
+	}
+	for c, v := range acc {
+		dst[c] = float32(float32(v)*scale[c]) + bias[c]
 	}
 }
 

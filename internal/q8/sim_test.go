@@ -215,7 +215,7 @@ func TestAvgPoolAndClassifierMatchSimulation(t *testing.T) {
 			scale[i], bias[i] = float32(r.Float64()*1e-3), float32(r.NormFloat64())
 		}
 		logits := make([]float32, n)
-		Classifier(logits, got, c, n, kern, scale, bias)
+		Classifier(logits, got, c, n, kern, scale, bias, make([]int32, n))
 		for j := range n {
 			sum := 0.0
 			for i := range c {
