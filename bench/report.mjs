@@ -76,16 +76,19 @@ export function profileTable(profiles, configs) {
   return table(['model', 'engine', 'layer type', 'mult-adds', 'ms (median)', 'time', 'GFLOP/s'], rows);
 }
 
-// exchangeTable: where a cooperating-threads frame goes on the leader (worker 0):
-// per stage (rows exchanged, then layers run) the ms spent sending and waiting for
-// rows and the ms running its bands; the largest waits name the stage's first layer
-// (0 = conv1; a 3x3 layer, or 27 = the pool gathering the last rows).
+// exchangeTable: where a cooperating-threads frame goes, per worker (0: the leader):
+// its receives, the ms computing (and sending) between them and the ms waiting for
+// rows; the largest waits name the layer that reads the rows (0 = conv1 reading the
+// image, a 3x3 layer its halo, 27 = the pool gathering the last rows).
 export function exchangeTable(exchanges) {
   if (!exchanges.length) return '_No threads rows ran._';
-  return table(['model', 'engine', 'stages', 'compute ms', 'exchange ms', 'largest exchanges (layer: ms)'],
-    exchanges.map(({ config, engine, profile }) => {
+  const rows = [];
+  for (const { config, engine, profiles } of exchanges) {
+    profiles.forEach((profile, w) => {
       const sum = (i) => profile.reduce((s, x) => s + x[i], 0);
-      const top = [...profile].sort((a, b) => b[1] - a[1]).slice(0, 4).map((x) => `${x[0]}: ${f(x[1], 2)}`).join(', ');
-      return [config, engine, profile.length, f(sum(2), 2), f(sum(1), 2), top];
-    }));
+      const top = [...profile].sort((a, b) => b[2] - a[2]).slice(0, 4).map((x) => `${x[0]}: ${f(x[2], 2)}`).join(', ');
+      rows.push([config, engine, w, profile.length - 1, f(sum(1), 2), f(sum(2), 2), top]);
+    });
+  }
+  return table(['model', 'engine', 'worker', 'receives', 'compute ms', 'waiting ms', 'longest waits (layer: ms)'], rows);
 }

@@ -174,7 +174,7 @@ try {
               threads, transport, runs: perRound(big ? 15 : 25), warmupMs: round === 0 ? WARMUP_MS : 0,
             });
             if (threads > 1 && r.info.transport !== transport) throw new Error(`ran over ${r.info.transport}, not ${transport}`);
-            if (r.profile && round === ROUNDS - 1) exchanges.push({ config: c.name, engine, profile: r.profile });
+            if (r.profile && round === ROUNDS - 1) exchanges.push({ config: c.name, engine, profiles: [r.profile, ...r.others] });
             return r;
           });
         }
@@ -224,7 +224,7 @@ ${ratioTable(ratioResults, configs, oursChromium, [...new Set(ratioCols)])}
 ${['shared', 'message'].map((t) => `${oursThreads[t]}:\n\n${ratioTable(ratioResults, configs, oursThreads[t],
     [...new Set(ratioCols.filter((c) => c.endsWith(` x${cores}`))), oursModule])}`).join('\n\n')}
 
-Where a threads frame goes (the leader's last frame per stage: waiting for rows vs running its bands):
+Where a threads frame goes (each worker's last frame: computing vs waiting for rows; one row per worker):
 
 ${exchangeTable(exchanges)}
 

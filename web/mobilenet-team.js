@@ -64,28 +64,39 @@ export function teamWiring(n, transport) {
  */
 export function joinTeam({ n, k, transport, sab, ports }, go) {
   const mail = transport === 'shared' ? new SharedMail(sab, n, k, go) : new PortMail(ports, go);
-  // The last frame's time per run of layers: [its first run's index, ms sending and
-  // waiting for rows before it, ms running] (for profile()).
-  let profile = [];
+  // Go runs the schedule (bandStep) and calls these to move rows. A receive that has
+  // to wait for a message (MessageChannel) returns to the loop below, which awaits it
+  // and resumes Go after it. times: per receive [the layer that reads the rows, ms
+  // computing since the last receive, ms waiting for these rows].
+  let times = [], last = 0, waiting = null, profile = [];
+  const send = (peer, addr, bytes) => mail.send(peer, go.goBytes(addr, bytes), FULL);
+  const recv = (peer, addr, bytes, layer) => {
+    const t0 = performance.now();
+    const got = mail.recv(peer, addr, bytes);
+    if (typeof got !== 'boolean') { waiting = { got, layer, t0 }; return null; }
+    const t1 = performance.now();
+    times.push([layer, t0 - last, t1 - t0]);
+    last = t1;
+    return got;
+  };
+  go.goCall('bandTransport', send, recv);
   async function run(size) {
-    const plan = go.goCall('bandPlan', n, k, size);
-    profile = [];
-    let t0 = performance.now();
-    for (const [op, a, b, bytes] of plan.ops) {
-      if (op === 'send') {
-        mail.send(a, go.goBytes(b, bytes), FULL);
-      } else if (op === 'recv') {
-        let got = mail.recv(a, b, bytes);
-        if (typeof got !== 'boolean') got = await got;
-        if (!got) return false; // the leader skipped this frame
-      } else {
-        const t1 = performance.now();
-        go.goCall('bandRun', a, b);
-        const t2 = performance.now();
-        profile.push([a, t1 - t0, t2 - t1]);
-        t0 = t2;
-      }
+    go.goCall('bandPlan', n, k, size);
+    times = [];
+    last = performance.now();
+    for (let from = 0; ;) {
+      const r = go.goCall('bandStep', from);
+      if (r === 'skipped') return false; // the leader called this frame off
+      if (r === 'done') break;
+      const ok = await waiting.got;
+      const t1 = performance.now();
+      times.push([waiting.layer, waiting.t0 - last, t1 - waiting.t0]);
+      last = t1;
+      if (!ok) return false;
+      from = r + 1;
     }
+    times.push(['end', performance.now() - last, 0]);
+    profile = times;
     return true;
   }
   // A failure within a frame leaves the others waiting for rows that never come: it
@@ -116,6 +127,7 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
       return ok;
     },
     end: skip,
+    // The last frame's [layer, compute ms, wait ms] per receive (and 'end').
     profile: () => profile,
   };
 }

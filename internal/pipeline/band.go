@@ -46,7 +46,6 @@ func (e *Engine) SetInput(size int, input []float32) (*core.Model, error) {
 	if err := sm.model.SetInput(input); err != nil {
 		return nil, err
 	}
-	copy(sm.input, input)
 	e.last, e.bandStart = sm, time.Now()
 	return sm.model, nil
 }

@@ -12,29 +12,48 @@ import (
 
 // Banded inference (load({threads: N}) in web/mobilenet-core.js): this worker is
 // member k of a team of n that splits every inference by rows (core.BandPlan), in
-// the order of core.BandSchedule. The worker's JavaScript moves the exchanged rows
-// straight between the transport and Go memory (a Uint8Array over the wasm memory at
-// the addresses bandPlan gives), so a frame costs one Go call per run of layers
-// between exchanges and no copy or allocation in Go.
+// the order of core.BandSchedule. Go runs the schedule and calls the worker's
+// transport (bandTransport) to send and receive rows; those move straight between
+// the transport and Go memory (a Uint8Array over the wasm memory at the address
+// given), one copy out and one copy in, with no allocation in Go. A JS->Go call costs
+// ~10 us, so a frame is one call (bandStep) on the SharedArrayBuffer transport, and
+// one more per receive that has to wait for a message on the MessageChannel one.
 var band struct {
-	model *core.Model
-	n, k  int
-	plan  js.Value  // the JS plan of model for (n, k), built once
-	runs  []core.Op // the schedule's OpRun steps, which bandRun runs by index
-	input []float32 // setInput's tensor
+	model      *core.Model
+	n, k       int
+	ops        []bandOp
+	send, recv js.Value  // the worker's transport (bandTransport)
+	input      []float32 // setInput's tensor
+}
+
+// bandOp is a schedule step with the Go address and length of its rows.
+type bandOp struct {
+	core.Op
+	addr, bytes int
 }
 
 func init() {
 	bandCalls = map[string]func(args []js.Value) (any, error){
-		"bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandRun": bandRun, "bandFinish": bandFinish,
-		"setInput": setInput, "logits": logits,
+		"bandTransport": bandTransport, "bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandStep": bandStep,
+		"bandFinish": bandFinish, "setInput": setInput, "logits": logits,
 	}
 }
 
-// bandPlan(n, k, size): this worker's schedule for one frame at input size, as
-// {ops, layers}: each op ['send' | 'recv', peer, address, bytes] (rows to move) or
-// ['run', from, to] (bandRun's arguments). The same object is returned while the
-// model stays (its buffers, so the addresses, are fixed).
+// bandTransport(send, recv): send(peer, address, bytes) sends those bytes of Go
+// memory; recv(peer, address, bytes, layer) fills them and returns true, or false when
+// the leader called the frame off, or anything else when the bytes have not arrived
+// (bandStep then returns, and the worker resumes it once they are in).
+func bandTransport(args []js.Value) (any, error) {
+	if len(args) != 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
+		return nil, fmt.Errorf("bandTransport wants (send, recv) functions")
+	}
+	band.send, band.recv = args[0], args[1]
+	return nil, nil
+}
+
+// bandPlan(n, k, size): prepares this worker's schedule for frames at input size and
+// returns its length. It is kept while the model stays (its buffers, so the
+// addresses, are fixed).
 func bandPlan(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
@@ -50,15 +69,13 @@ func bandPlan(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m == band.model && n == band.n && k == band.k {
-		return band.plan, nil
+	if m != band.model || n != band.n || k != band.k {
+		band.model, band.n, band.k, band.ops = m, n, k, buildOps(m, n, k)
 	}
-	band.model, band.n, band.k = m, n, k
-	band.plan, band.runs = buildPlan(m, n, k)
-	return band.plan, nil
+	return len(band.ops), nil
 }
 
-func buildPlan(m *core.Model, n, k int) (js.Value, []core.Op) {
+func buildOps(m *core.Model, n, k int) []bandOp {
 	plan := core.BandPlan(m.Layers, n)
 	ops := core.BandSchedule(m.Layers, plan, n, k)
 	// Every frame begins with a message from the leader to each other worker, even
@@ -72,34 +89,18 @@ func buildPlan(m *core.Model, n, k int) (js.Value, []core.Op) {
 	if k > 0 && !hasExchange(plan[0], 0, k) {
 		begin = append(begin, core.Op{Kind: core.OpRecv, Layer: -1, Peer: 0})
 	}
-	ops = append(begin, ops...)
-	var runs []core.Op
-	jsOps := []any{}
-	for _, op := range ops {
-		if op.Kind == core.OpRun {
-			if len(jsOps) > 0 {
-				if last := jsOps[len(jsOps)-1].([]any); last[0] == "run" {
-					last[2] = len(runs) + 1
-					runs = append(runs, op)
-					continue
-				}
+	var out []bandOp
+	for _, op := range append(begin, ops...) {
+		b := bandOp{Op: op}
+		if op.Kind != core.OpRun {
+			rows := m.LayerRows(op.Layer, op.Rows)
+			if len(rows) > 0 {
+				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)*4
 			}
-			jsOps = append(jsOps, []any{"run", len(runs), len(runs) + 1})
-			runs = append(runs, op)
-			continue
 		}
-		rows := m.LayerRows(op.Layer, op.Rows)
-		addr := 0
-		if len(rows) > 0 {
-			addr = int(uintptr(unsafe.Pointer(&rows[0])))
-		}
-		kind := "send"
-		if op.Kind == core.OpRecv {
-			kind = "recv"
-		}
-		jsOps = append(jsOps, []any{kind, op.Peer, addr, len(rows) * 4})
+		out = append(out, b)
 	}
-	return js.ValueOf(map[string]any{"ops": jsOps, "runs": len(runs)}), runs
+	return out
 }
 
 func hasExchange(xs []core.Exchange, from, to int) bool {
@@ -109,6 +110,36 @@ func hasExchange(xs []core.Exchange, from, to int) bool {
 		}
 	}
 	return false
+}
+
+// bandStep(from): runs the planned schedule from step from: 'done' at its end,
+// 'skipped' if the leader called the frame off, or the index of a receive still
+// waiting for its bytes (the worker completes it, then calls bandStep(index + 1)).
+func bandStep(args []js.Value) (any, error) {
+	if band.model == nil || band.send.IsUndefined() || len(args) != 1 {
+		return nil, fmt.Errorf("bandStep wants (from) after bandTransport and bandPlan")
+	}
+	from := args[0].Int()
+	if from < 0 || from > len(band.ops) {
+		return nil, fmt.Errorf("bandStep: step %d of %d", from, len(band.ops))
+	}
+	for i := from; i < len(band.ops); i++ {
+		op := &band.ops[i]
+		switch op.Kind {
+		case core.OpRun:
+			band.model.RunOp(op.Op)
+		case core.OpSend:
+			band.send.Invoke(op.Peer, op.addr, op.bytes)
+		case core.OpRecv:
+			switch r := band.recv.Invoke(op.Peer, op.addr, op.bytes, op.Layer+1); {
+			case r.Type() != js.TypeBoolean:
+				return i, nil
+			case !r.Bool():
+				return "skipped", nil
+			}
+		}
+	}
+	return "done", nil
 }
 
 // bandPrepare(bytes, width, height, size, crop), the leader only: the frame into
@@ -129,21 +160,6 @@ func bandPrepare(args []js.Value) (any, error) {
 	return nil, err
 }
 
-// bandRun(from, to): the schedule's runs [from, to) on the planned model.
-func bandRun(args []js.Value) (any, error) {
-	if band.model == nil || len(args) != 2 {
-		return nil, fmt.Errorf("bandRun wants (from, to) after bandPlan")
-	}
-	from, to := args[0].Int(), args[1].Int()
-	if from < 0 || to > len(band.runs) || from > to {
-		return nil, fmt.Errorf("bandRun: runs [%d, %d) of %d", from, to, len(band.runs))
-	}
-	for _, op := range band.runs[from:to] {
-		band.model.RunOp(op)
-	}
-	return nil, nil
-}
-
 // bandFinish(topk), the leader only: the banded run's classes into the output
 // buffer, as classify writes them.
 func bandFinish(args []js.Value) (any, error) {
@@ -160,7 +176,7 @@ func bandFinish(args []js.Value) (any, error) {
 
 // setInput(u8, size), for benchmarks: a preprocessed [size][size][3] float32 tensor
 // (u8 over its bytes) as the current frame, instead of bandPrepare's image. Then a
-// banded run (n = 1: the whole network on this worker, plan.runs runs) and logits.
+// banded run (n = 1: the whole network on this worker) and logits.
 func setInput(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
