@@ -237,6 +237,9 @@ ${profileTable(profiles, configs)}
 ${stream.table}
 ${mismatches.length ? `\n**Logit mismatches (> ${TOLERANCE}):** ${mismatches.map((r) => `${r.config} ${r.engine}`).join(', ')}\n` : ''}${failures.length ? `\n**Failed:** ${failures.map((r) => `${r.config} ${r.engine}: ${r.error}`).join('; ')}\n` : ''}`;
 process.stdout.write(report);
-await writeFile(path.join(root, 'bench', 'RESULTS.md'), report);
+// The live page's section (bench/live.mjs, run after this by make bench) is kept as it was.
+const old = await readFile(path.join(root, 'bench', 'RESULTS.md'), 'utf8').catch(() => '');
+const live = old.match(/<!-- live:begin -->[\s\S]*<!-- live:end -->/)?.[0];
+await writeFile(path.join(root, 'bench', 'RESULTS.md'), live ? `${report.trimEnd()}\n\n${live}\n` : report);
 log('written to bench/RESULTS.md');
 if (mismatches.length) process.exitCode = 1;
