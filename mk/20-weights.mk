@@ -17,6 +17,7 @@ test-weights-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodePacked$$' -fuzztime $(WEIGHTS_FUZZTIME) -fuzzminimizetime 2s -parallel 2 ./weights/
 	$(GO) test -run '^$$' -fuzz '^FuzzParseTFJS$$' -fuzztime $(WEIGHTS_FUZZTIME) -fuzzminimizetime 2s -parallel 2 ./weights/
 	$(GO) test -run '^$$' -fuzz '^FuzzShardPath$$' -fuzztime 5s -parallel 2 ./weights/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeInt8$$' -fuzztime 5s -parallel 2 ./weights/mnw/
 
 # The worker's Cache API use in headless Chromium: stored only after the model parsed,
 # revalidated, replaced when the weights change, a failing cached copy dropped (~45 s).

@@ -128,8 +128,10 @@ func TestDecodePackedErrors(t *testing.T) {
 		{"empty", "truncated", nil},
 		{"bad magic", "bad magic", edit(func(b []byte) []byte { b[0] = 'X'; return b })},
 		{"json", "bad magic", []byte(`{"modelTopology": {}}`)},
-		{"version", "unsupported version 2", edit(func(b []byte) []byte { b[4] = 2; return withCRC(b) })},
-		{"storage", "unknown storage type 3", edit(func(b []byte) []byte { b[6] = 3; return withCRC(b) })},
+		{"version", "unsupported version 3", edit(func(b []byte) []byte { b[4] = 3; return withCRC(b) })},
+		{"float in version 2", "float storage in a version 2 file", edit(func(b []byte) []byte { b[4] = 2; return withCRC(b) })},
+		{"int8 in version 1", "int8 storage in a version 1 file", edit(func(b []byte) []byte { b[6] = 3; return withCRC(b) })},
+		{"storage", "unknown storage type 4", edit(func(b []byte) []byte { b[6] = 4; return withCRC(b) })},
 		{"flags", "unknown flags", edit(func(b []byte) []byte { b[7] = 1; return withCRC(b) })},
 		{"alpha", "kernel shape", edit(func(b []byte) []byte {
 			binary.LittleEndian.PutUint64(b[8:], math.Float64bits(0.5))

@@ -14,7 +14,6 @@ import (
 
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
-	"github.com/mobilenet-go/mobilenet/weights"
 )
 
 type sample struct {
@@ -108,15 +107,16 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w, err := weights.Load(*model)
+	w, qw, err := loadWeights(*model, precision)
 	if err != nil {
 		return err
 	}
+	alpha, trained := shapeOf(w, qw)
 	if *size == 0 {
-		*size = w.Size
+		*size = trained
 	}
 	start := time.Now()
-	res := evalResult{N: len(samples), Alpha: w.Alpha, Size: *size, Crop: *crop, Model: *model, Precision: string(precision)}
+	res := evalResult{N: len(samples), Alpha: alpha, Size: *size, Crop: *crop, Model: *model, Precision: string(precision)}
 	top1 := make([]int, len(samples)) // each sample's top-1 class (-1: failed)
 	var mu sync.Mutex
 	done := 0
@@ -126,7 +126,7 @@ func cmdEval(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	for i := 0; i < max(*workers, 1); i++ {
-		e, err := pipeline.NewWithPrecision(w, *size, precision)
+		e, err := newEngine(w, qw, *size)
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
 	"github.com/mobilenet-go/mobilenet/weights"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 func cmdImport(args []string, stdout, stderr io.Writer) error {
@@ -16,8 +19,16 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 	from := fs.String("from", "", "TF.js layers model: directory, model.json, or http(s) URL")
 	out := fs.String("o", "", "packed weights file to write (.mnw)")
 	f16 := fs.Bool("f16", false, "store float16 (half the size; ~1e-3 relative rounding)")
+	precisionFlag := fs.String("precision", "f32", "f32, or int8: store per-channel int8 weights (a quarter of the size; the -precision int8 network's own)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	precision, err := pipeline.ParsePrecision(*precisionFlag)
+	if err != nil {
+		return err
+	}
+	if precision == pipeline.Int8 && *f16 {
+		return fmt.Errorf("-f16 and -precision int8 are two storage kinds: choose one")
 	}
 	if *from == "" || *out == "" {
 		fmt.Fprintln(stderr, "mobilenet import: -from and -o are required")
@@ -28,14 +39,23 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileSafely(*out, func(f *os.File) error { return weights.EncodePacked(f, w, *f16) }); err != nil {
+	storage := "float32"
+	write := func(f *os.File) error { return weights.EncodePacked(f, w, *f16) }
+	switch {
+	case *f16:
+		storage = "float16"
+	case precision == pipeline.Int8:
+		storage = "int8"
+		q, err := q8.Quantize(w)
+		if err != nil {
+			return err
+		}
+		write = func(f *os.File) error { return mnw.EncodeInt8(f, q) }
+	}
+	if err := writeFileSafely(*out, write); err != nil {
 		return err
 	}
 	st, _ := os.Stat(*out)
-	storage := "float32"
-	if *f16 {
-		storage = "float16"
-	}
 	fmt.Fprintf(stdout, "wrote %s: MobileNet v1 alpha %.2f, trained at %d, %s, %d bytes\n", *out, w.Alpha, w.Size, storage, st.Size())
 	return nil
 }

@@ -108,7 +108,8 @@ func Encode(w io.Writer, wt *core.Weights, f16 bool) error {
 
 // Decode reads a .mnw file, validating its header, every shape against
 // core.Architecture, its exact length, its CRC-32 and that every value is finite.
-// All values share one allocation.
+// All values share one allocation. An int8 file (storage 3) decodes to the float
+// weights it stands for (q·scale); DecodeInt8 reads it as stored.
 func Decode(data []byte) (*core.Weights, error) {
 	w, err := decode(data)
 	if err != nil {
@@ -127,8 +128,11 @@ func decode(data []byte) (*core.Weights, error) {
 	if !Is(data) {
 		return nil, errors.New("bad magic: not a .mnw file")
 	}
-	if v := binary.LittleEndian.Uint16(data[4:]); v != packedVersion {
-		return nil, fmt.Errorf("unsupported version %d (this reader knows version %d)", v, packedVersion)
+	if v := binary.LittleEndian.Uint16(data[4:]); v < packedVersion || v > maxKnownVer {
+		return nil, fmt.Errorf("unsupported version %d (this reader knows versions %d to %d)", v, packedVersion, maxKnownVer)
+	}
+	if v := binary.LittleEndian.Uint16(data[4:]); v == int8Version && data[6] != storageInt8 {
+		return nil, fmt.Errorf("float storage in a version %d file (floats are version %d)", v, packedVersion)
 	}
 	width := 0
 	switch data[6] {
@@ -136,8 +140,14 @@ func decode(data []byte) (*core.Weights, error) {
 		width = 4
 	case storageFloat16:
 		width = 2
+	case storageInt8: // the float weights the int8 ones stand for
+		q, err := decodeInt8(data)
+		if err != nil {
+			return nil, err
+		}
+		return q.Dequantize(), nil
 	default:
-		return nil, fmt.Errorf("unknown storage type %d (1 = float32, 2 = float16)", data[6])
+		return nil, fmt.Errorf("unknown storage type %d (1 = float32, 2 = float16, 3 = int8)", data[6])
 	}
 	if data[7] != 0 {
 		return nil, fmt.Errorf("unknown flags 0x%02x", data[7])

@@ -41,17 +41,19 @@ func FileSize(table []byte) (int64, error) {
 	if len(table) < tl {
 		return 0, fmt.Errorf("truncated: %d bytes, the header and layer table are %d", len(table), tl)
 	}
-	width := int64(0)
+	width, perChannel := int64(0), int64(0)
 	switch table[6] {
 	case storageFloat32:
 		width = 4
 	case storageFloat16:
 		width = 2
+	case storageInt8: // kernel bytes, then a float32 scale beside each float32 bias
+		width, perChannel = 1, 7
 	default:
 		return 0, fmt.Errorf("unknown storage type %d", table[6])
 	}
 	const maxValues = 1 << 30 // far past any MobileNet; keeps the sum from overflowing
-	values := int64(0)
+	values, extra := int64(0), int64(0)
 	for rec := table[packedHeaderLen:tl]; len(rec) > 0; rec = rec[packedShapeLen:] {
 		k := int64(1)
 		for d := range 4 {
@@ -60,10 +62,12 @@ func FileSize(table []byte) (int64, error) {
 				return 0, errors.New("layer table claims an impossible kernel size")
 			}
 		}
-		values += k + int64(binary.LittleEndian.Uint32(rec[16:]))
+		n := int64(binary.LittleEndian.Uint32(rec[16:]))
+		values += k + n
+		extra += perChannel * n
 		if values > maxValues {
 			return 0, errors.New("layer table claims an impossible size")
 		}
 	}
-	return int64(tl) + values*width + packedCRCLen, nil
+	return int64(tl) + values*width + extra + packedCRCLen, nil
 }
