@@ -89,7 +89,7 @@ func Load(src string, opts ...Option) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mobilenet: %w", err)
 	}
-	e, err := pipeline.New(w, o.size)
+	e, err := pipeline.NewWithPrecision(w, o.size, o.precision)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -218,8 +218,9 @@ type Info struct {
 	Features int     // length of an Embed vector
 	// Kernels is the kernel set: "avx512" or "avx2" (amd64), "wasm-simd", or "generic",
 	// the plain-Go reference kernels of a build without GOEXPERIMENT=simd (~20x slower).
-	Kernels string
-	Threads int // goroutines each layer is split across
+	Kernels   string
+	Threads   int    // goroutines each layer is split across
+	Precision string // "f32" or "int8" (WithPrecision)
 }
 
 // Info returns the model's shape, cost and the kernels it runs on.
@@ -231,7 +232,7 @@ func (c *Classifier) Info() (Info, error) {
 			return err
 		}
 		info = Info{Alpha: in.Alpha, Size: in.Size, MultAdds: in.MultAdds, Params: in.Params,
-			Features: in.FeatureLength, Kernels: in.Kernels, Threads: e.Threads()}
+			Features: in.FeatureLength, Kernels: in.Kernels, Threads: e.Threads(), Precision: in.Precision}
 		return nil
 	})
 	return info, err

@@ -12,7 +12,8 @@ type Option func(*options)
 type options struct {
 	size, threads int
 	crop          float64
-	err           error // the first invalid option, reported by Load
+	precision     pipeline.Precision // "" or F32: float32; Int8 (precision.go)
+	err           error              // the first invalid option, reported by Load
 }
 
 // WithSize sets the input size images are resized to: the paper's resolution

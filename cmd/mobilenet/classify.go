@@ -15,6 +15,7 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 	top := fs.Int("top", 5, "how many classes to print per image")
 	crop := fs.Float64("crop", 0, "central fraction to keep before resizing (e.g. 0.875); 0 = whole image")
 	asJSON := fs.Bool("json", false, "print one JSON object per image")
+	precision := fs.String("precision", "f32", "arithmetic: f32 (TF.js's) or int8 (8-bit weights and activations)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -26,7 +27,7 @@ func cmdClassify(args []string, stdout, stderr io.Writer) error {
 	if *top < 1 {
 		return fmt.Errorf("-top %d: want at least 1", *top)
 	}
-	c, err := mobilenet.Load(*model, mobilenet.WithSize(*size), mobilenet.WithCrop(*crop))
+	c, err := mobilenet.Load(*model, mobilenet.WithSize(*size), mobilenet.WithCrop(*crop), mobilenet.WithPrecision(*precision))
 	if err != nil {
 		return err
 	}
