@@ -25,7 +25,6 @@ type Model struct {
 	pooled   []int16
 	features []float32
 	logits   []float32
-	fcAcc    []int32 // the classifier's accumulators
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -71,6 +70,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 				st.m, st.b = requantFactors(p, InputScale)
 			case core.FullyConn:
 				st.m, st.b = logitScales(p), p.Bias
+				st.pw = NewLogits(p.Kernel, st.m, st.b, l.InC, l.OutC)
 			default:
 				st.m, st.b = requantFactors(p, ActScale)
 			}
@@ -92,7 +92,6 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	m.pooled = make([]int16, c+slack)
 	m.features = make([]float32, c)
 	m.logits = make([]float32, core.NumClasses)
-	m.fcAcc = make([]int32, core.NumClasses)
 	return m, nil
 }
 
@@ -140,7 +139,7 @@ func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
 		Dequantize(m.features, m.pooled, PoolScale)
 		return m.pooled, dst
 	case core.FullyConn:
-		Classifier(m.logits, src, l.InC, l.OutC, st.kernel, st.m, st.b, m.fcAcc)
+		st.pw.RunLogits(m.logits, src)
 		return src, dst
 	}
 	if &dst[0] == &m.ping[0] {

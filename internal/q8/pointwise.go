@@ -4,11 +4,12 @@ package q8
 // in core's [K][N] layout for the reference, and packed panels where a fast kernel
 // exists (pointwise_wasm.go).
 type PW struct {
-	K, N   int
-	Kernel []int8 // [K][N]
-	M, B   []float32
-	packed []int8    // the fast kernel's layout; nil where the reference runs
-	mb     []float32 // the fast kernel's factors, per panel
+	K, N    int
+	Kernel  []int8 // [K][N]
+	M, B    []float32
+	packed  []int8    // the fast kernel's layout; nil where the reference runs
+	mb      []float32 // the fast kernel's factors, per panel
+	scratch []int32   // RunLogits' accumulators where the reference runs
 }
 
 // NewPW binds a pointwise kernel to its requantization factors and packs it.
@@ -26,4 +27,28 @@ func (w *PW) Run(dst, src []int16, p int) {
 		return
 	}
 	pointwiseFast(dst, src, p, w)
+}
+
+// NewLogits binds the classifier's kernel to its logit scales and biases
+// (Classifier's scale and bias) and packs it like a pointwise layer.
+func NewLogits(kernel []int8, scale, bias []float32, k, n int) *PW {
+	return NewPW(kernel, scale, bias, k, n)
+}
+
+// RunLogits is Classifier on one pooled vector: dst[c] = float32(sum_j
+// src[j]*Kernel[j*N+c])*M[c] + B[c]. src must have one readable value past K.
+func (w *PW) RunLogits(dst []float32, src []int16) {
+	if w.packed == nil {
+		Classifier(dst, src, w.K, w.N, w.Kernel, w.M, w.B, w.acc())
+		return
+	}
+	logitsFast(dst, src, w)
+}
+
+// acc is the reference classifier's scratch, made once.
+func (w *PW) acc() []int32 {
+	if w.scratch == nil {
+		w.scratch = make([]int32, w.N)
+	}
+	return w.scratch
 }

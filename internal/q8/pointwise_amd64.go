@@ -45,3 +45,24 @@ func pwTile(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *
 	store(d2, acc2)
 	store(d3, acc3)
 }
+
+// pwTileF is pwTile with float32 outputs, float32(acc)*m + b: the classifier's logits.
+func pwTileF(d0, d1, d2, d3 *float32, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32) {
+	w := unsafe.Slice(panel, kpairs*16)
+	p := [4][]int32{
+		unsafe.Slice((*int32)(unsafe.Pointer(a0)), kpairs), unsafe.Slice((*int32)(unsafe.Pointer(a1)), kpairs),
+		unsafe.Slice((*int32)(unsafe.Pointer(a2)), kpairs), unsafe.Slice((*int32)(unsafe.Pointer(a3)), kpairs),
+	}
+	var acc [4]archsimd.Int32x8
+	for t := range kpairs {
+		wt := archsimd.LoadInt8x16(w[t*16:]).ExtendToInt16()
+		for r := range acc {
+			acc[r] = acc[r].Add(archsimd.BroadcastInt32x8(p[r][t]).AsInt16x16().DotProductPairs(wt))
+		}
+	}
+	f := unsafe.Slice(mb, 16)
+	m, b := archsimd.LoadFloat32x8(f[:8]), archsimd.LoadFloat32x8(f[8:16])
+	for r, d := range [4]*float32{d0, d1, d2, d3} {
+		acc[r].ConvertToFloat32().Mul(m).Add(b).Store(unsafe.Slice(d, 8))
+	}
+}

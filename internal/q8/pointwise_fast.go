@@ -77,3 +77,23 @@ func pointwiseFast(dst, src []int16, p int, w *PW) {
 		}
 	}
 }
+
+// logitsFast is RunLogits on the packed panels: one pixel, so the tile's other
+// three pixels repeat it into scratch.
+func logitsFast(dst []float32, src []int16, w *PW) {
+	K, N := w.K, w.N
+	_ = src[K] // the slack value a pair read of an odd K reaches
+	kp, np := (K+1)/2, (N+pwNR-1)/pwNR
+	var scratch [pwMR][pwNR]float32
+	a := &src[0]
+	for j := 0; j < np; j++ {
+		n0 := j * pwNR
+		panel, mb := &w.packed[j*kp*16], &w.mb[j*16]
+		if n0+pwNR <= N {
+			pwTileF(&dst[n0], &scratch[1][0], &scratch[2][0], &scratch[3][0], a, a, a, a, panel, kp, mb)
+			continue
+		}
+		pwTileF(&scratch[0][0], &scratch[1][0], &scratch[2][0], &scratch[3][0], a, a, a, a, panel, kp, mb)
+		copy(dst[n0:N], scratch[0][:])
+	}
+}

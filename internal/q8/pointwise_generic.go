@@ -10,3 +10,7 @@ func packPW(*PW) {}
 func pointwiseFast(dst, src []int16, p int, w *PW) {
 	Pointwise(dst, src, p, w.K, w.N, w.Kernel, w.M, w.B)
 }
+
+func logitsFast(dst []float32, src []int16, w *PW) {
+	Classifier(dst, src, w.K, w.N, w.Kernel, w.M, w.B, w.acc())
+}

@@ -52,3 +52,31 @@ func TestPWAllocatesNothing(t *testing.T) {
 		t.Fatalf("PW.Run allocates %v times per call", a)
 	}
 }
+
+// RunLogits (the fast kernels' float-output tile) against the reference
+// Classifier, bit for bit.
+func TestLogitsMatchReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	for _, s := range [][2]int{{1024, 1000}, {768, 1000}, {256, 1000}, {8, 8}, {9, 13}, {1, 1}, {33, 7}} {
+		k, n := s[0], s[1]
+		src := randActs(r, k+slack, false)
+		kern := randKernel(r, k*n)
+		scale, bias := make([]float32, n), make([]float32, n)
+		for i := range scale {
+			scale[i], bias[i] = float32(r.Float64()*1e-3), float32(r.NormFloat64())
+		}
+		want := make([]float32, n)
+		Classifier(want, src, k, n, kern, scale, bias, make([]int32, n))
+		got := make([]float32, n+8)
+		got[n] = -7
+		NewLogits(kern, scale, bias, k, n).RunLogits(got, src)
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("logits %v (%s): %d is %v, want %v", s, KernelName, i, got[i], want[i])
+			}
+		}
+		if got[n] != -7 {
+			t.Fatalf("logits %v: wrote past the end", s)
+		}
+	}
+}

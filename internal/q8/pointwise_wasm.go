@@ -16,3 +16,12 @@ func pwTile4x8(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, m
 func pwTile(d0, d1, d2, d3, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32) {
 	pwTile4x8(d0, d1, d2, d3, a0, a1, a2, a3, panel, kpairs, mb)
 }
+
+// pwTile4x8F is in pwlogits_wasm.s.
+//
+//go:noescape
+func pwTile4x8F(d0, d1, d2, d3 *float32, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32)
+
+func pwTileF(d0, d1, d2, d3 *float32, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32) {
+	pwTile4x8F(d0, d1, d2, d3, a0, a1, a2, a3, panel, kpairs, mb)
+}
