@@ -3,7 +3,7 @@
 # Node, and TF.js cpu) on MobileNet 1.0-224, 0.75-224 (real weights), 0.5-160 and
 # 0.25-128, a per-layer-type profile and the web/mobilenet.js stream throughput.
 # One table on stdout and in bench/RESULTS.md. BENCH_RUNS_SCALE=0.3 for a quick look.
-.PHONY: bench bench-live
+.PHONY: bench bench-live bench-int8
 bench: node_modules web
 	TFJS_MODEL_DIR="$(abspath $(TFJS_MODEL_DIR))" GO="$(GO)" $(NODE) bench/run.mjs
 	$(MAKE) bench-live
@@ -14,3 +14,8 @@ bench: node_modules web
 # LIVE_ROUNDS (default 3) and LIVE_SECONDS (default 10) trade time for steadier figures.
 bench-live: all node_modules
 	SHARED="$(SHARED)" GO="$(GO)" $(NODE) bench/live.mjs
+
+# int8 (internal/q8) beside our f32 and TF.js wasm SIMD x1, all in Chromium Workers on
+# the same page, with per-layer-type profiles (bench/int8.mjs; Markdown on stdout).
+bench-int8: node_modules
+	TFJS_MODEL_DIR="$(abspath $(TFJS_MODEL_DIR))" GO="$(GO)" $(NODE) bench/int8.mjs

@@ -11,7 +11,7 @@ self.onmessage = async ({ data }) => {
     };
     const [wasm, spec, weights, input] = await Promise.all(
       [get(data.wasmURL), fetch(data.specURL).then((r) => r.text()), get(data.weightsURL), get(data.inputURL)]);
-    self.postMessage({ result: await benchOurs({ wasm, spec, weights, input, runs: data.runs, warmupMs: data.warmupMs, profileRuns: data.profileRuns }) });
+    self.postMessage({ result: await benchOurs({ wasm, spec, weights, input, runs: data.runs, warmupMs: data.warmupMs, profileRuns: data.profileRuns, precision: data.precision }) });
   } catch (err) {
     self.postMessage({ error: String(err?.stack ?? err) });
   }

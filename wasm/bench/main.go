@@ -4,7 +4,8 @@
 // only (bench/run.mjs runs it in Node and in a Chromium Worker). It sets
 // globalThis.mobilenetBench = {load, run, profile} and then waits for calls:
 //
-//	load(specJSON string, weights Uint8Array, input Uint8Array) -> {impl} | {error}
+//	load(specJSON string, weights Uint8Array, input Uint8Array[, precision]) -> {impl} | {error}
+//	                  (precision "int8": internal/q8's network on the same weights, quantized)
 //	run(n, warmupMs) -> {runsMs: number[], logits: Float32Array} | {error}
 //	                  (after >= 2 warm-up runs lasting >= warmupMs)
 //	profile(n) -> {kinds: [{kind, ms, multAdds, params}]}          (median ms per layer type)
@@ -24,7 +25,7 @@ import (
 )
 
 var (
-	model *core.Model
+	model *network // int8.go
 	input []float32
 )
 
@@ -46,27 +47,31 @@ func bytesOf(v js.Value) []byte {
 }
 
 func load(_ js.Value, args []js.Value) any {
-	if len(args) != 3 {
-		return errorValue("load(specJSON, weights, input) takes 3 arguments")
+	if len(args) != 3 && len(args) != 4 {
+		return errorValue("load(specJSON, weights, input[, precision]) takes 3 or 4 arguments")
+	}
+	precision := "f32"
+	if len(args) == 4 && args[3].Truthy() {
+		precision = args[3].String()
 	}
 	w, size, err := netfile.Decode([]byte(args[0].String()), bytesOf(args[1]))
 	if err != nil {
 		return errorValue(err.Error())
 	}
-	m, err := core.NewModel(w, size)
+	m, err := newNetwork(w, size, precision)
 	if err != nil {
 		return errorValue(err.Error())
 	}
 	raw := bytesOf(args[2])
-	if len(raw) != 4*m.InputLen() {
+	if len(raw) != 4*m.inputLen {
 		return errorValue("input has the wrong size for this model")
 	}
-	input = make([]float32, m.InputLen())
+	input = make([]float32, m.inputLen)
 	for i := range input {
 		input[i] = math.Float32frombits(uint32(raw[4*i]) | uint32(raw[4*i+1])<<8 | uint32(raw[4*i+2])<<16 | uint32(raw[4*i+3])<<24)
 	}
 	model = m
-	return map[string]any{"impl": m.Kernels()}
+	return map[string]any{"impl": m.kernels}
 }
 
 func run(_ js.Value, args []js.Value) any {
@@ -80,13 +85,13 @@ func run(_ js.Value, args []js.Value) any {
 	// Warm up for at least 2 runs and the given time: V8 first runs Liftoff code and
 	// swaps in optimised (TurboFan) code later, in the background.
 	for i, t0 := 0, time.Now(); i < 2 || time.Since(t0) < warmup; i++ {
-		if _, err := model.Forward(input); err != nil {
+		if _, err := model.forward(input); err != nil {
 			return errorValue(err.Error())
 		}
 	}
 	for range n {
 		start := time.Now()
-		out, err := model.Forward(input)
+		out, err := model.forward(input)
 		if err != nil {
 			return errorValue(err.Error())
 		}
@@ -108,19 +113,19 @@ func profile(_ js.Value, args []js.Value) any {
 		return errorValue("profile(n) needs a loaded model")
 	}
 	n := args[0].Int()
-	model.Profile = true
-	defer func() { model.Profile = false }()
+	*model.profile = true
+	defer func() { *model.profile = false }()
 	times := map[core.Kind][]float64{}
 	for i := range n + 2 {
-		if _, err := model.Forward(input); err != nil {
+		if _, err := model.forward(input); err != nil {
 			return errorValue(err.Error())
 		}
 		if i < 2 {
 			continue
 		}
 		sum := map[core.Kind]float64{}
-		for li, l := range model.Layers {
-			sum[l.Kind] += float64(model.LayerTimes[li].Nanoseconds()) / 1e6
+		for li, l := range model.layers {
+			sum[l.Kind] += float64(model.layerTimes[li].Nanoseconds()) / 1e6
 		}
 		for k, v := range sum {
 			times[k] = append(times[k], v)
@@ -130,7 +135,7 @@ func profile(_ js.Value, args []js.Value) any {
 	for _, k := range []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn} {
 		s := slices.Sorted(slices.Values(times[k]))
 		var multAdds, params int64
-		for _, l := range model.Layers {
+		for _, l := range model.layers {
 			if l.Kind == k {
 				multAdds += l.MultAdds()
 				params += l.Params()
