@@ -2,9 +2,10 @@
 // SIMD backend (one thread), all in Chromium on the same page, taking turns (ROUNDS)
 // so a slow spell of this shared machine hits every engine alike; per-layer-type
 // profiles of both of ours; and whether Chromium validates the relaxed-SIMD int8 dot
-// product (i32x4.relaxed_dot_i8x16_i7x16_add_s). Markdown on stdout.
+// product (i32x4.relaxed_dot_i8x16_i7x16_add_s). Markdown on stdout and in
+// bench/RESULTS.md's int8 block.
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withChromium } from './browser.mjs';
@@ -86,7 +87,9 @@ try {
 }
 
 const kinds = ['Conv', 'Conv dw', 'Conv 1x1', 'Avg Pool', 'FC'];
-console.log(`Chromium ${version}, one Worker each; ${ROUNDS} rounds of ${RUNS} runs per engine, taking turns.
+const section = `## int8 (internal/q8) beside f32 and TF.js (\`make bench-int8\`, ${new Date().toISOString().slice(0, 10)})
+
+Chromium ${version}, one Worker each; ${ROUNDS} rounds of ${RUNS} runs per engine, taking turns.
 Relaxed SIMD int8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) validates in this Chromium: ${relaxed}.
 
 ${table(['model', 'engine', 'runs', 'median ms', 'p10–p90 ms', 'x TF.js'], rows)}
@@ -94,4 +97,12 @@ ${table(['model', 'engine', 'runs', 'median ms', 'p10–p90 ms', 'x TF.js'], row
 Per layer type (median ms of ${RUNS} profiled runs; GOP/s = 2 x mult-adds / time):
 
 ${table(['model', 'engine', ...kinds.map((k) => `${k} ms (GOP/s)`)], profiles.map((p) => [p.config, p.engine,
-  ...kinds.map((k) => { const x = p.kinds.find((q) => q.kind === k); return x ? `${x.ms.toFixed(2)} (${(2 * x.multAdds / (x.ms * 1e6)).toFixed(1)})` : 'n/a'; })]))}`);
+  ...kinds.map((k) => { const x = p.kinds.find((q) => q.kind === k); return x ? `${x.ms.toFixed(2)} (${(2 * x.multAdds / (x.ms * 1e6)).toFixed(1)})` : 'n/a'; })]))}`;
+console.log(section);
+// Into bench/RESULTS.md between its markers (bench/run.mjs keeps the block when it
+// rewrites the file), replacing the previous run's.
+const resultsPath = path.join(root, 'bench', 'RESULTS.md');
+const block = `<!-- int8:begin -->\n${section}\n<!-- int8:end -->`;
+const old = await readFile(resultsPath, 'utf8').catch(() => '');
+const re = /<!-- int8:begin -->[\s\S]*<!-- int8:end -->/;
+await writeFile(resultsPath, re.test(old) ? old.replace(re, block) : `${old.trimEnd()}\n\n${block}\n`);

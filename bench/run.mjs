@@ -240,6 +240,7 @@ process.stdout.write(report);
 // The live page's section (bench/live.mjs, run after this by make bench) is kept as it was.
 const old = await readFile(path.join(root, 'bench', 'RESULTS.md'), 'utf8').catch(() => '');
 const live = old.match(/<!-- live:begin -->[\s\S]*<!-- live:end -->/)?.[0];
-await writeFile(path.join(root, 'bench', 'RESULTS.md'), live ? `${report.trimEnd()}\n\n${live}\n` : report);
+const int8 = old.match(/<!-- int8:begin -->[\s\S]*<!-- int8:end -->/)?.[0]; // make bench-int8's (bench/int8.mjs)
+await writeFile(path.join(root, 'bench', 'RESULTS.md'), [report.trimEnd(), live, int8].filter(Boolean).join('\n\n') + '\n');
 log('written to bench/RESULTS.md');
 if (mismatches.length) process.exitCode = 1;
