@@ -4,7 +4,7 @@
 // 127.0.0.1:8080] [-dir web]`. It serves the files under -dir (never outside it) with
 // correct MIME types, gzip for text/wasm/weights when the client accepts it, ETags,
 // revalidation for mutable files and a year-long cache for versioned URLs, and the
-// cross-origin isolation headers that multithreaded wasm (SharedArrayBuffer) needs.
+// cross-origin isolation headers that load({threads})'s SharedArrayBuffer transport needs.
 package main
 
 import (
@@ -225,8 +225,12 @@ func (h *staticHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	// Cross-origin isolation: lets pages use SharedArrayBuffer (threaded wasm
-	// backends in benchmarks); everything the page loads is same-origin.
+	// Cross-origin isolation: lets the page use SharedArrayBuffer, which
+	// load({threads}) needs for its 'shared' transport (tests/browser/threads.test.mjs;
+	// without isolation the threads fall back to MessageChannels). require-corp also
+	// refuses cross-origin subresources that are not fetched with CORS, so
+	// embed.html?img=<cross-origin URL> requests the image with crossorigin="anonymous"
+	// (its pixels could not be read without CORS anyway).
 	w.Header().Set("Cross-Origin-Opener-Policy", "same-origin")
 	w.Header().Set("Cross-Origin-Embedder-Policy", "require-corp")
 	w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")

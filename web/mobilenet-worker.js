@@ -4,7 +4,7 @@
 // a blob: module importing it) and as a Node worker_threads Worker (through
 // mobilenet-worker-node.js, which calls serve()). It has no `node:` import, so bundlers
 // can build it for browsers as it is.
-// Protocol (from web/mobilenet-core.js): {id, type: 'init'|'classify'|'memStats'|'team'|'band', ...}
+// Protocol (from web/mobilenet-core.js): {id, type: 'init'|'classify'|'memStats'|'team'|'band'|'forward'|'teamProfile', ...}
 // answered by {id, ok: true, value} or {id, ok: false, error, code}; plus
 // {type: 'progress', loaded, total} during init and {type: 'fatal', error} if Go exits.
 import './wasm_exec.js'; // Go's runtime glue, a classic script: defines globalThis.Go

@@ -74,7 +74,8 @@ export interface RawFrame {
 /**
  * What classify() and embed() accept. Encoded bytes (JPEG/PNG/GIF/WebP, as Blob/File,
  * ArrayBuffer or Uint8Array) are decoded by the engine itself; elements, bitmaps and
- * frames are drawn to a canvas on the calling thread.
+ * frames are snapshotted (createImageBitmap) and read in the worker where it has
+ * OffscreenCanvas, else drawn to a canvas on the calling thread.
  */
 export type ImageInput =
   | HTMLImageElement | SVGImageElement | HTMLVideoElement | HTMLCanvasElement | OffscreenCanvas
