@@ -205,7 +205,7 @@ func TestInfo(t *testing.T) {
 	require.NoError(t, err)
 	ma, p := core.Totals(arch)
 	require.Equal(t, mobilenet.Info{Alpha: 0.25, Size: 128, MultAdds: ma, Params: p, Features: 256,
-		Kernels: expectedKernels(t), Threads: 1}, in)
+		Kernels: expectedKernels(t), Threads: 1, Precision: "f32"}, in)
 }
 
 func TestCloseThenUse(t *testing.T) {
