@@ -59,7 +59,15 @@ func pointwiseFast(dst, src []int16, p int, w *PW) {
 		for j := 0; j < np; j++ {
 			n0 := j * pwNR
 			panel, mb := &w.packed[j*kp*16], &w.mb[j*16]
-			for i := b0; i < b1; i += pwMR {
+			i := b0
+			if n0+pwNR <= N { // whole tiles in one call
+				if tiles := (b1 - b0) / pwMR; tiles > 0 && b0+tiles*pwMR <= p {
+					_ = dst[(b0+tiles*pwMR-1)*N+n0+pwNR-1]
+					pwTiles(&dst[b0*N+n0], &src[b0*K], tiles, K, N, panel, kp, mb)
+					i += tiles * pwMR
+				}
+			}
+			for ; i < b1; i += pwMR {
 				a0 := &src[i*K]
 				a1 := &src[min(i+1, p-1)*K]
 				a2 := &src[min(i+2, p-1)*K]
