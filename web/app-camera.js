@@ -33,7 +33,8 @@ export class CameraLoop {
   /**
    * @param {HTMLVideoElement} video
    * @param {object} hooks
-   *   classifier(): the current Classifier or null; options(): classify options;
+   *   classifier(): the current Classifier or null; classify(classifier, input, options):
+   *   makes the call (the page remembers it); options(): classify options;
    *   onResult(predictions, timings, counters); onError(message); onStop(reason)
    * @param {object} [opts] fastCapture: false forces the fallback capture; captureFrames:
    *   true sends VideoFrames instead (both for tests and A/B measurements)
@@ -55,7 +56,8 @@ export class CameraLoop {
     this.basePresented = null;
     this.sent = 0; // frames captured and sent to the classifier
     this.done = 0; // results received
-    this.inFlight = 0;
+    this.inFlight = 0; // frames being captured or classified
+    this.capturing = false;
     this.lastSentAt = 0; // the `presented` value of the last captured frame
   }
 
@@ -113,24 +115,30 @@ export class CameraLoop {
     }
   }
 
-  /** Starts a classification if a worker is free and a new frame has arrived. */
+  /**
+   * Starts a classification if a worker is free (the classifier's busy), no frame is
+   * being captured (one capture at a time: it is quick, and a captured frame goes
+   * straight to a free worker) and a new frame has arrived.
+   */
   pump() {
     const clf = this.hooks.classifier();
-    if (!this.stream || !clf || this.inFlight >= clf.info().workers || this.presented === this.lastSentAt) return;
+    if (!this.stream || !clf || clf.busy || this.capturing || this.presented === this.lastSentAt) return;
     const vw = this.video.videoWidth, vh = this.video.videoHeight;
     if (!(vw > 0 && vh > 0)) return;
     this.lastSentAt = this.presented;
     this.sent++;
     this.inFlight++;
+    this.capturing = true;
     const stream = this.stream;
     const options = this.hooks.options();
     const t0 = performance.now();
     this.snapshot(vw, vh, options)
+      .finally(() => { this.capturing = false; })
       .then(({ input, crop }) => {
         const captured = performance.now() - t0;
         if (this.stream !== stream) { input.close?.(); return undefined; }
         const transfer = input instanceof ImageBitmap || (typeof VideoFrame === 'function' && input instanceof VideoFrame);
-        return clf.classify(input, { ...options, crop, transfer }).then((preds) => {
+        return this.hooks.classify(clf, input, { ...options, crop, transfer }).then((preds) => {
           this.done++;
           const t = preds.timings;
           const timings = {

@@ -19,8 +19,9 @@ const params = new URLSearchParams(location.search);
 // One Go engine per Worker (Go's wasm is single-threaded); camera frames pipeline across
 // them. By default one worker per core but one, which the page and the overlay need
 // (up to 4: beyond that per-frame latency, not throughput, is what a camera shows).
+// ?workers=N asks for another count; load() checks it (its limit, its EOPTIONS message).
 const DEFAULT_WORKERS = Math.min(Math.max((navigator.hardwareConcurrency || 2) - 1, 1), 4);
-const WORKERS = Math.min(Math.max(parseInt(params.get('workers') ?? String(DEFAULT_WORKERS), 10) || 1, 1), 8);
+const WORKERS = params.has('workers') ? Number(params.get('workers')) : DEFAULT_WORKERS;
 // ?overlay=0 never loads the HUD: an A/B switch for its cost.
 const OVERLAY = params.get('overlay') !== '0';
 // The HUD redraws at most this often (every result still enters its history), as
@@ -36,6 +37,10 @@ const HUD_HISTORY_MAX = 120 * 5;
 let hud = 'off'; // 'off' (not loaded) | 'loading' | 'ready' | 'failed'
 
 let clf = null; // the Classifier in use
+let clfFile = null; // the weights file clf was loaded from
+// The latest call made on each classifier: its calls settle in call order, so once
+// this one settled, all have (a replaced classifier is disposed after that).
+const lastCall = new WeakMap();
 let modelHashes = new Map(); // file -> content hash from weights/index.json
 let loading = null; // {file, promise} of a model being loaded
 let modelReady; // resolves once the first model is usable
@@ -75,7 +80,7 @@ async function listModels() {
 }
 
 async function switchModel(file) {
-  if (clf && clf.__file === file) return;
+  if (clf && clfFile === file) return;
   if (loading?.file === file) return loading.promise;
   ui.progress.hidden = false;
   ui.progressBar.removeAttribute('value');
@@ -96,7 +101,6 @@ async function switchModel(file) {
         }
       },
     });
-    next.__file = file;
     return next;
   })();
   loading = { file, promise };
@@ -108,13 +112,14 @@ async function switchModel(file) {
     ui.progress.hidden = true;
     showPageMessage(`Could not load the model ${file}: ${err.message}`);
     pushOverlay({ status: 'Model failed to load' });
-    if (clf) ui.model.value = clf.__file;
+    if (clf) ui.model.value = clfFile;
     return;
   }
   if (loading?.file !== file) { next.dispose(); return; } // superseded by a later choice
   loading = null;
   const old = clf;
   clf = next;
+  clfFile = file;
   ui.progress.hidden = true;
   showPageMessage('');
   configChanged();
@@ -123,9 +128,20 @@ async function switchModel(file) {
   if (old) retire(old);
 }
 
-// retire disposes a replaced classifier once its in-flight calls are answered.
+// classifyOn is how the page calls a classifier: it remembers the call for retire().
+function classifyOn(c, input, options) {
+  const call = c.classify(input, options);
+  lastCall.set(c, call);
+  return call;
+}
+
+// retire disposes a replaced classifier once its in-flight calls are answered (a camera
+// frame captured before the switch may still be sent to it meanwhile: wait again).
 async function retire(old) {
-  while (old.pending > 0) await new Promise((r) => setTimeout(r, 20));
+  for (let call; (call = lastCall.get(old));) {
+    await call.catch(() => {});
+    if (lastCall.get(old) === call) break;
+  }
   old.dispose();
 }
 
@@ -208,6 +224,7 @@ function hudFailed(why) {
 
 const camera = new CameraLoop(ui.video, {
   classifier: () => clf,
+  classify: classifyOn,
   options: classifyOptions,
   onResult(preds, t, counters) {
     const now = performance.now();
@@ -284,7 +301,7 @@ function showPageMessage(text) {
 const cards = new CardList(ui.cards, {
   classify: async (file) => {
     await modelReadyPromise;
-    return clf.classify(file, classifyOptions());
+    return classifyOn(clf, file, classifyOptions());
   },
   describe: (t) => `decode ${ms(t.decode)} · preprocess ${ms(t.preprocess)} · inference ${ms(t.inference)}`,
 });
@@ -359,7 +376,7 @@ window.mobilenetPage = {
   stats: () => ({
     ...camera.counters(), running: camera.running, inFlight: camera.inFlight,
     last: stats.last, p50: stats.percentile(50), p95: stats.percentile(95), fps: stats.fps(),
-    model: modelSummary(), file: clf?.__file ?? null, hud, firstResultAt,
+    model: modelSummary(), file: clfFile, hud, firstResultAt,
     // Per stage over the last 120 results: {capture: {p50, p95}, ...}.
     stages: Object.fromEntries(STAGES.map((k) => [k, { p50: stats.percentile(50, k), p95: stats.percentile(95, k) }])),
   }),
