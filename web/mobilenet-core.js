@@ -39,13 +39,15 @@ function defaultWasmURLs(simd) {
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit
 
 /**
- * The default of load()'s threads: half the logical cores (at least 1), as TF.js's
- * wasm backend picks its threads: the other half is left to the page, the camera and
- * the browser.
+ * The default of load()'s threads: half the logical cores, as TF.js's wasm backend
+ * picks its threads (the other half is left to the page, the camera and the browser),
+ * shared among the workers engines, and at least 1 and at most 4 (each thread is a
+ * Go instance with its own weights, and the last layers have only 7 rows to split).
  */
-export function defaultThreads() {
+export function defaultThreads(workers = 1) {
   const cores = globalThis.navigator?.hardwareConcurrency;
-  return Number.isInteger(cores) && cores > 1 ? Math.max(1, Math.floor(cores / 2)) : 1;
+  const half = Number.isInteger(cores) && cores > 1 ? Math.floor(cores / 2) : 1;
+  return Math.min(4, Math.max(1, Math.floor(half / workers)));
 }
 
 /**
@@ -56,10 +58,11 @@ export function defaultThreads() {
 export function createLoad(host) {
   return async function load(options = {}) {
     if (options === null || typeof options !== 'object') throw new MobileNetError('EOPTIONS', 'load() takes an options object');
-    const { onProgress, workers = 1, threads = defaultThreads(), cache = true, signal, timeout } = options;
+    const { onProgress, workers = 1, cache = true, signal, timeout } = options;
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
       throw new MobileNetError('EOPTIONS', `workers = ${workers}: want an integer from 1 to 16`);
     }
+    const threads = options.threads ?? defaultThreads(workers);
     if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
       throw new MobileNetError('EOPTIONS', `threads = ${threads}: want an integer from 1 to 16`);
     }

@@ -26,7 +26,8 @@ export interface LoadOptions {
    * and weights, splitting each layer's rows; answers bit for bit those of 1 thread):
    * a faster frame. With `workers` too, each of the `workers` engines is a team of
    * `threads`, at most 16 workers in all. Default: half the logical cores
-   * (navigator.hardwareConcurrency / 2, at least 1), as TF.js's wasm backend.
+   * (navigator.hardwareConcurrency / 2, as TF.js's wasm backend) divided among the
+   * `workers`, at least 1 and at most 4.
    */
   threads?: number;
   /**

@@ -73,6 +73,24 @@ describe('threads', () => {
     });
   }
 
+  test('the default threads: half the logical cores divided among the workers, 1 to 4', async () => {
+    const { defaultThreads } = await import(new URL('../../web/mobilenet-core.js', import.meta.url).href);
+    const had = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    try {
+      const table = {};
+      for (const cores of [undefined, 1, 2, 4, 8, 16, 64]) {
+        Object.defineProperty(globalThis, 'navigator', { value: { hardwareConcurrency: cores }, configurable: true });
+        table[cores] = [1, 2, 4].map((w) => defaultThreads(w));
+      }
+      assert.deepEqual(table, { undefined: [1, 1, 1], 1: [1, 1, 1], 2: [1, 1, 1], 4: [2, 1, 1], 8: [4, 2, 1], 16: [4, 4, 2], 64: [4, 4, 4] });
+    } finally {
+      if (had) Object.defineProperty(globalThis, 'navigator', had); else delete globalThis.navigator;
+    }
+    const clf = await load({ model: testModel });
+    assert.equal(clf.info().threads, defaultThreads(1));
+    clf.dispose();
+  });
+
   test('Node picks the shared transport; workers x threads pipelines teams; bad options are EOPTIONS', async () => {
     const clf = await load({ model: testModel, threads: 2, workers: 2 });
     assert.equal(clf.info().transport, 'shared');
