@@ -4,7 +4,7 @@ package q8
 // internal/kernels' BenchmarkWasmPointwise, so GOP/s compare with its GFLOP/s:
 // 2 ops per multiply-add). Under Node:
 //
-//	GOOS=js GOARCH=wasm go test -run=NONE -bench=Pointwise -exec=... ./internal/q8/
+//	GOEXPERIMENT=simd GOOS=js GOARCH=wasm go test -run=NONE -bench=. -exec=... ./internal/q8/
 
 import (
 	"fmt"

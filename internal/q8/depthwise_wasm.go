@@ -1,4 +1,4 @@
-//go:build wasm
+//go:build goexperiment.simd && wasm
 
 package q8
 

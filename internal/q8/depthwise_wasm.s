@@ -1,3 +1,5 @@
+//go:build goexperiment.simd
+
 #include "textflag.h"
 
 // func dwRow(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)

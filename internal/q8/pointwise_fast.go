@@ -1,4 +1,4 @@
-//go:build wasm || (goexperiment.simd && amd64)
+//go:build goexperiment.simd && (wasm || amd64)
 
 package q8
 

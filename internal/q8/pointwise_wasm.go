@@ -1,8 +1,10 @@
-//go:build wasm
+//go:build goexperiment.simd && wasm
 
 package q8
 
-// KernelName is the int8 kernel set this build runs.
+// KernelName is the int8 kernel set this build runs. The wasm kernels (Go
+// assembly, *_wasm.s) are built only with GOEXPERIMENT=simd, like the f32 ones: the
+// plain classifier.wasm must validate on engines without wasm SIMD.
 const KernelName = "int8-wasm-dot16"
 
 const fastPW = true

@@ -1,3 +1,5 @@
+//go:build goexperiment.simd
+
 #include "textflag.h"
 
 // func pwTile4x8F(d0, d1, d2, d3 *float32, a0, a1, a2, a3 *int16, panel *int8, kpairs int, mb *float32)

@@ -1,3 +1,5 @@
+//go:build goexperiment.simd
+
 #include "textflag.h"
 
 // func pwRow4x8(d, a *int16, tiles, kb, nb int, panel *int8, kpairs int, mb *float32)
