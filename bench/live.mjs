@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fakeCameraArgs, launchChromium, SOFTWARE_WEBGL_ARGS } from '../tests/support/browsers.mjs';
 import { ROOT, SAMPLES, makeY4M, startServer } from '../tests/browser/page-helpers.mjs';
+import { percentile } from '../web/app-stats.js';
 
 const CAMERA_PHOTO = 'n03297495_espresso_maker.JPEG';
 const ROUNDS = Math.max(1, Number(process.env.LIVE_ROUNDS ?? 3));
@@ -118,11 +119,7 @@ export async function measureLive(target, query, y4m, seconds = SECONDS) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+const median = (xs) => percentile([...xs].sort((x, y) => x - y), 50);
 const fmt = (xs, digits = 1) => {
   if (xs.some((x) => !Number.isFinite(x))) return '–';
   const m = median(xs).toFixed(digits);

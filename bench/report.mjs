@@ -1,12 +1,9 @@
 // Statistics and the Markdown tables of `make bench`.
 
-// quantile of sorted values, linear interpolation between closest ranks.
-export function quantile(sorted, q) {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
+import { percentile } from '../web/app-stats.js';
+
+// quantile q (0..1) of sorted values: the project's one percentile.
+export const quantile = (sorted, q) => percentile(sorted, 100 * q);
 
 export function summarize(runsMs) {
   const s = [...runsMs].sort((a, b) => a - b);
@@ -48,8 +45,7 @@ export function ratioTable(results, configs, ours, theirs) {
     // Rounds measured back to back: the median of their ratios. Else pooled medians.
     if (a.rounds?.length && a.rounds.length === b.rounds?.length) {
       const rs = a.rounds.map((ra, i) => summarize(ra).median / summarize(b.rounds[i]).median).sort((x, y) => x - y);
-      const mid = rs.length >> 1;
-      const m = rs.length % 2 ? rs[mid] : (rs[mid - 1] + rs[mid]) / 2;
+      const m = quantile(rs, 0.5);
       return rs.length > 1 ? `${f(m, 2)} [${f(rs[0], 2)}–${f(rs[rs.length - 1], 2)}]` : f(m, 2);
     }
     return f(summarize(a.runsMs).median / summarize(b.runsMs).median, 2);

@@ -1,5 +1,21 @@
-// Rolling per-frame latency statistics for the live page's text read-out (the overlay
-// keeps its own copy in Go for its sparkline). Fixed-size rings: nothing grows.
+// Rolling per-frame latency statistics for the live page's text read-out and
+// window.mobilenetPage.stats(). The HUD (wasm/overlay/hud.History) keeps the same
+// numbers in Go for its sparkline; the page cannot ask it instead, because the read-out
+// works without the HUD (?overlay=0, no WebGL2, the first results before it loads).
+// Fixed-size rings: nothing grows.
+
+/**
+ * The project's one percentile (internal/stats.Percentile in Go, tested on the same
+ * cases): the p-th percentile (0..100, clamped) of ascending, non-empty values, linear
+ * between the two closest ranks at position p/100 x (n-1) (numpy's default). p 50 of an
+ * even count is the mean of the middle two.
+ */
+export function percentile(sorted, p) {
+  const pos = (Math.min(Math.max(p, 0), 100) / 100) * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  if (lo >= sorted.length - 1) return sorted[sorted.length - 1];
+  return sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]);
+}
 
 export const STAGES = ['capture', 'preprocess', 'inference', 'total'];
 
@@ -27,17 +43,13 @@ export class FrameStats {
     this.last = timings;
   }
 
-  /** p-th percentile (0..100) of a stage's latency (default total), linear between closest ranks. */
+  /** p-th percentile (0..100, percentile() above) of a stage's latency (default total). */
   percentile(p, stage = 'total') {
     if (this.n === 0) return NaN;
     const s = this.sorted.subarray(0, this.n);
     const ring = this.stages[stage];
     for (let i = 0; i < this.n; i++) s[i] = ring[i];
-    s.sort();
-    const pos = (p / 100) * (this.n - 1);
-    const lo = Math.floor(pos);
-    if (lo >= this.n - 1) return s[this.n - 1];
-    return s[lo] + (pos - lo) * (s[lo + 1] - s[lo]);
+    return percentile(s.sort(), p);
   }
 
   /** Results per second over the last windowMs before the newest result. */
@@ -71,6 +83,8 @@ export function count(n) {
 }
 
 /**
+ * (The Go engine answers this itself, info(size) in wasm/classifier's bridge, but the
+ * module's Classifier.info() reports the native size only.)
  * Mult-adds at input size rho from the loaded model's count at its native size: every
  * convolution's output area scales exactly with (rho/size)^2 when both are multiples of
  * 32; the classifier (featureLength x 1000) does not depend on the input size.

@@ -19,11 +19,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/bench/netfile"
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -186,14 +186,6 @@ func native(dir, name string, n, threads int, warmup time.Duration) error {
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
-// KindProfile is one layer type's share of a forward pass (the paper's Table 2).
-type KindProfile struct {
-	Kind     string  `json:"kind"`
-	MultAdds int64   `json:"multAdds"`
-	Params   int64   `json:"params"`
-	MS       float64 `json:"ms"` // median over runs of the summed layer times
-}
-
 func profile(dir, name string, n int) error {
 	m, in, _, err := load(dir, name)
 	if err != nil {
@@ -201,42 +193,17 @@ func profile(dir, name string, n int) error {
 	}
 	m.SetThreads(1)
 	m.Profile = true
-	kinds := []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn}
-	times := make(map[core.Kind][]float64)
+	prof := layerprofile.New(m.Layers)
 	for i := range n + 2 {
 		if _, err := m.Forward(in); err != nil {
 			return err
 		}
-		if i < 2 {
-			continue
+		if i >= 2 {
+			prof.Add(m.LayerTimes)
 		}
-		sum := map[core.Kind]float64{}
-		for li, l := range m.Layers {
-			sum[l.Kind] += float64(m.LayerTimes[li].Nanoseconds()) / 1e6
-		}
-		for _, k := range kinds {
-			times[k] = append(times[k], sum[k])
-		}
-	}
-	var out []KindProfile
-	for _, k := range kinds {
-		p := KindProfile{Kind: k.String(), MS: median(times[k])}
-		for _, l := range m.Layers {
-			if l.Kind == k {
-				p.MultAdds += l.MultAdds()
-				p.Params += l.Params()
-			}
-		}
-		out = append(out, p)
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"config": name, "impl": m.Kernels(), "goarch": runtime.GOARCH, "kinds": out})
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
+		"config": name, "impl": m.Kernels(), "goarch": runtime.GOARCH, "kinds": prof.Kinds()})
 }
 
 func maxDiff(a, b []float32) float64 {

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
+	"github.com/mobilenet-go/mobilenet/internal/stats"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -89,7 +91,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	}
 	m.setProfile(*profile)
 	times := make([]float64, *runs)
-	byKind := map[core.Kind][]float64{}
+	prof := layerprofile.New(m.layers)
 	for i := range times {
 		t0 := time.Now()
 		if _, err := m.forward(input); err != nil {
@@ -97,25 +99,18 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		}
 		times[i] = ms(time.Since(t0))
 		if *profile {
-			sum := map[core.Kind]time.Duration{}
-			for li, l := range m.layers {
-				sum[l.Kind] += m.layerTimes[li]
-			}
-			for k, d := range sum {
-				byKind[k] = append(byKind[k], ms(d))
-			}
+			prof.Add(m.layerTimes)
 		}
 	}
 	slices.Sort(times)
 	res := benchResult{Alpha: w.Alpha, Size: *size, Threads: *threads, Kernels: m.kernels, Precision: string(precision), Runs: *runs,
-		MedianMs: quantile(times, 0.5), P10Ms: quantile(times, 0.1), P90Ms: quantile(times, 0.9), MinMs: times[0],
+		MedianMs: stats.Percentile(times, 50), P10Ms: stats.Percentile(times, 10), P90Ms: stats.Percentile(times, 90), MinMs: times[0],
 		MultAdds: m.multAdds}
 	res.GFLOPS = 2 * float64(res.MultAdds) / (res.MedianMs * 1e6)
 	if *profile {
 		res.Profile = map[string]float64{}
-		for k, v := range byKind {
-			slices.Sort(v)
-			res.Profile[k.String()] = quantile(v, 0.5)
+		for _, k := range prof.Kinds() {
+			res.Profile[k.Kind] = k.MS
 		}
 	}
 	if *asJSON {
@@ -132,14 +127,8 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 		for _, v := range res.Profile {
 			total += v
 		}
-		for _, k := range []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn} {
-			var ma int64
-			for _, l := range m.layers {
-				if l.Kind == k {
-					ma += l.MultAdds()
-				}
-			}
-			t := res.Profile[k.String()]
+		for _, kind := range prof.Kinds() {
+			k, ma, t := kind.Kind, kind.MultAdds, kind.MS
 			gf := 0.0
 			if t > 0 {
 				gf = 2 * float64(ma) / (t * 1e6)
@@ -152,9 +141,3 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// quantile of sorted values, nearest rank.
-func quantile(sorted []float64, q float64) float64 {
-	i := int(q * float64(len(sorted)-1))
-	return sorted[i]
-}

@@ -16,12 +16,11 @@ package main
 
 import (
 	"math"
-	"slices"
 	"syscall/js"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/bench/netfile"
-	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
 )
 
 var (
@@ -115,34 +114,19 @@ func profile(_ js.Value, args []js.Value) any {
 	n := args[0].Int()
 	*model.profile = true
 	defer func() { *model.profile = false }()
-	times := map[core.Kind][]float64{}
+	prof := layerprofile.New(model.layers)
 	for i := range n + 2 {
 		if _, err := model.forward(input); err != nil {
 			return errorValue(err.Error())
 		}
-		if i < 2 {
-			continue
-		}
-		sum := map[core.Kind]float64{}
-		for li, l := range model.layers {
-			sum[l.Kind] += float64(model.layerTimes[li].Nanoseconds()) / 1e6
-		}
-		for k, v := range sum {
-			times[k] = append(times[k], v)
+		if i >= 2 {
+			prof.Add(model.layerTimes)
 		}
 	}
 	var kinds []any
-	for _, k := range []core.Kind{core.Conv3x3, core.Depthwise, core.Pointwise, core.AvgPool, core.FullyConn} {
-		s := slices.Sorted(slices.Values(times[k]))
-		var multAdds, params int64
-		for _, l := range model.layers {
-			if l.Kind == k {
-				multAdds += l.MultAdds()
-				params += l.Params()
-			}
-		}
-		kinds = append(kinds, map[string]any{"kind": k.String(), "ms": s[len(s)/2],
-			"multAdds": float64(multAdds), "params": float64(params)})
+	for _, k := range prof.Kinds() {
+		kinds = append(kinds, map[string]any{"kind": k.Kind, "ms": k.MS,
+			"multAdds": float64(k.MultAdds), "params": float64(k.Params)})
 	}
 	return map[string]any{"kinds": kinds}
 }

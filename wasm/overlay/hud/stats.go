@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/mobilenet-go/mobilenet/internal/stats"
 )
 
 // Timings are one frame's cost in milliseconds per stage, as measured by the page
@@ -70,8 +72,8 @@ func (h *History) Last() (Timings, bool) {
 	return h.At(h.n - 1), true
 }
 
-// Percentile returns the p-th percentile (0..100) of the held frames' Total, using
-// linear interpolation between closest ranks; 0 when empty.
+// Percentile returns the p-th percentile (0..100) of the held frames' Total
+// (stats.Percentile: the project's one definition); 0 when empty.
 func (h *History) Percentile(p float64) float64 {
 	if h.n == 0 {
 		return 0
@@ -81,18 +83,7 @@ func (h *History) Percentile(p float64) float64 {
 		s = append(s, h.At(i).Total)
 	}
 	slices.Sort(s)
-	return interpolatedRank(s, p)
-}
-
-func interpolatedRank(sorted []float64, p float64) float64 {
-	p = min(max(p, 0), 100)
-	pos := p / 100 * float64(len(sorted)-1)
-	lo := int(pos)
-	if lo >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	frac := pos - float64(lo)
-	return sorted[lo] + frac*(sorted[lo+1]-sorted[lo])
+	return stats.Percentile(s, p)
 }
 
 // FPS is the rate of results over the frames that arrived within windowMs before the
