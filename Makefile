@@ -15,6 +15,26 @@ export SHARED
 TEST_TARGETS :=
 BUILD_TARGETS :=
 
+# What more than one fragment (mk/*.mk) uses is defined here, before any is included,
+# so that none depends on the order they are included in. Make 4.3's $(shell) does not
+# see exported variables: GOTOOLCHAIN is passed explicitly.
+GO_ROOT := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
+GOWASM_EXEC := $(GO_ROOT)/lib/wasm/go_js_wasm_exec
+# wasmfold folds constant address offsets into the kernels' float/v128 loads after
+# linking (internal/wasmfold; built by mk/10-go.mk). Every wasm binary we ship or test
+# goes through it; mk/wasmfold-exec folds a test binary and then runs it like
+# go_js_wasm_exec.
+WASMFOLD := build/wasmfold
+WASMFOLD_ENV := GOWASM_EXEC="$(GOWASM_EXEC)" WASMFOLD="$(abspath $(WASMFOLD))"
+WASMFOLD_EXEC := $(abspath mk/wasmfold-exec)
+# The module's four wasm builds and its packed weights: made by mk/30-web.mk, hashed
+# into the page's asset list by mk/60-page.mk.
+WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
+WEB_MODEL_NAME := mobilenet_v1_0.75_224
+WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
+# The program that writes web/weights/index.json (mk/30-web.mk) and web/assets.json (mk/60-page.mk).
+WEBINDEX_SRC := $(filter-out %_test.go,$(wildcard internal/webindex/*.go))
+
 include $(sort $(wildcard mk/*.mk))
 
 .PHONY: all test node_modules
@@ -23,7 +43,8 @@ all: $(BUILD_TARGETS)
 test: $(TEST_TARGETS)
 	@echo "make test: all suites passed"
 
+# The lockfile's exact versions, as .ci/run and the README do.
 node_modules: node_modules/.package-lock.json
-node_modules/.package-lock.json: package.json
-	npm install --no-audit --no-fund
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@

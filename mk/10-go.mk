@@ -1,12 +1,6 @@
 # The Go engine: unit tests natively (with and without the SIMD experiment) and
 # under js/wasm in Node, with the kernels' references as the oracle.
-GOWASM_EXEC := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)/lib/wasm/go_js_wasm_exec
-# wasmfold folds constant address offsets into the kernels' float/v128 loads after
-# linking (internal/wasmfold). Every wasm binary we ship or test goes through it;
-# mk/wasmfold-exec folds a test binary and then runs it like go_js_wasm_exec.
-WASMFOLD := build/wasmfold
-WASMFOLD_ENV := GOWASM_EXEC="$(GOWASM_EXEC)" WASMFOLD="$(abspath $(WASMFOLD))"
-WASMFOLD_EXEC := $(abspath mk/wasmfold-exec)
+# wasmfold (WASMFOLD, defined in the Makefile with GOWASM_EXEC):
 $(WASMFOLD): go.mod $(wildcard internal/wasmfold/*.go cmd/wasmfold/*.go)
 	$(GO) build -o $@ ./cmd/wasmfold
 

@@ -1,43 +1,30 @@
 # The embeddable module: wasm/classifier built twice (plain and GOEXPERIMENT=simd),
 # wasm_exec.js from the same GOROOT, packed weights + index.json, and the Node and
 # headless-Chromium tests of web/mobilenet.js.
-WEB_GOROOT := $(shell GOTOOLCHAIN=go1.27.3 go env GOROOT)
 WEB_GO_SRC := go.mod $(shell find core internal/kernels weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
 # Linked with the function names (no -s) for wasmfold, which drops them afterwards.
 # Each is linked to $@.linked first: go build skips relinking a target whose build
 # ID is current, and a folded, stripped file would still carry that ID.
 WEB_WASM_FLAGS := -trimpath -ldflags=-w
 WEB_FOLD := $(WASMFOLD) -strip-names
-WEB_MODEL_NAME := mobilenet_v1_0.75_224
+# WEB_WASM, WEB_MODEL_NAME and WEB_WEIGHTS are defined in the Makefile (the page's
+# asset list hashes them too).
 WEB_MODEL_SRC := $(if $(TFJS_MODEL_DIR),$(TFJS_MODEL_DIR),https://storage.googleapis.com/tfjs-models/tfjs/$(WEB_MODEL_NAME)/model.json)
-WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
 
 .PHONY: web web-sizes test-node test-browser-embed test-browser-threads
 BUILD_TARGETS += web
 TEST_TARGETS += test-node test-browser-embed test-browser-threads
 
-WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
 web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 
-# The -tfjs builds add the TF.js importer (a third of the size); the module loads them
-# only for model.json models.
-web/classifier.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+# One rule for the four builds, its variant in the name: -simd builds with
+# GOEXPERIMENT=simd (the 128-bit kernels), -tfjs with the TF.js importer (a third of
+# the size; the module loads those only for model.json models).
+$(WEB_WASM): web/classifier%.wasm: $(WEB_GO_SRC) $(WASMFOLD)
+	$(if $(findstring -simd,$*),GOEXPERIMENT=simd )GOOS=js GOARCH=wasm $(GO) build $(if $(findstring -tfjs,$*),-tags tfjs )$(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
 	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
-web/classifier-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
-	$(WEB_FOLD) $@.linked && mv $@.linked $@
-
-web/classifier-tfjs.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
-	$(WEB_FOLD) $@.linked && mv $@.linked $@
-
-web/classifier-tfjs-simd.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) build -tags tfjs $(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
-	$(WEB_FOLD) $@.linked && mv $@.linked $@
-
-web/wasm_exec.js: $(WEB_GOROOT)/lib/wasm/wasm_exec.js
+web/wasm_exec.js: $(GO_ROOT)/lib/wasm/wasm_exec.js
 	cp $< $@ && chmod 644 $@
 
 web/weights/$(WEB_MODEL_NAME).mnw:
@@ -48,16 +35,10 @@ web/weights/$(WEB_MODEL_NAME).f16.mnw:
 	@mkdir -p $(@D)
 	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@ -f16
 
-# index.json lists the packed models present, parsing alpha and size from the names
-# (mobilenet_v1_<alpha>_<size>[.f16].mnw), so the page can offer them; sha256 (16 hex
-# digits of the content hash) versions the page's weight URLs (?v=, cached immutably).
-web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw)
-	@cd web/weights && { printf '['; sep=''; for f in mobilenet_v1_*.mnw; do \
-	  base=$${f%.mnw}; base=$${base%.f16}; set -- $$(echo "$$base" | tr '_' ' '); \
-	  f16=false; case $$f in *.f16.mnw) f16=true;; esac; \
-	  printf '%s\n  {"file": "%s", "alpha": %s, "size": %s, "f16": %s, "bytes": %s, "sha256": "%s"}' \
-	    "$$sep" "$$f" "$$3" "$$4" "$$f16" "$$(wc -c < $$f | tr -d ' ')" "$$(sha256sum $$f | cut -c1-16)"; sep=','; \
-	done; printf '\n]\n'; } > index.json
+# index.json lists the packed models present (alpha and size from their names), so the
+# page can offer them; sha256 versions the page's weight URLs (internal/webindex).
+web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw) $(WEBINDEX_SRC)
+	$(GO) run ./internal/webindex weights web/weights > $@.tmp && mv $@.tmp $@
 	@cat $@
 
 # Raw and gzipped sizes of what a page downloads.

@@ -17,10 +17,8 @@ web/overlay.wasm: $(OVERLAY_SRC)
 # service worker (web/sw.js), which caches each file under its content hash.
 PAGE_ASSETS = $(sort $(filter-out web/sw.js web/assets.json,$(wildcard web/*.html web/*.js web/*.css)) \
   $(WEB_WASM) web/overlay.wasm web/wasm_exec.js $(WEB_WEIGHTS) $(wildcard web/weights/*.mnw) web/weights/index.json)
-web/assets.json: $(PAGE_ASSETS)
-	@cd web && { printf '{'; sep=''; for f in $(PAGE_ASSETS:web/%=%); do \
-	  printf '%s\n  "%s": "%s"' "$$sep" "$$f" "$$(sha256sum $$f | cut -c1-16)"; sep=','; done; \
-	  printf '\n}\n'; } > assets.json.tmp && mv assets.json.tmp assets.json
+web/assets.json: $(PAGE_ASSETS) $(WEBINDEX_SRC)
+	@$(GO) run ./internal/webindex assets web $(PAGE_ASSETS:web/%=%) > $@.tmp && mv $@.tmp $@
 
 # `make run`: build everything, then serve web/ (ctrl-C stops it).
 run: all
