@@ -15,7 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fakeCameraArgs, launchChromium, SOFTWARE_WEBGL_ARGS } from '../tests/support/browsers.mjs';
-import { ROOT, SAMPLES, makeY4M, startServer } from '../tests/browser/page-helpers.mjs';
+import { ROOT, SAMPLES, makeY4M, startServer } from '../tests/support/page.mjs';
 import { percentile } from '../web/app-stats.js';
 
 const CAMERA_PHOTO = 'n03297495_espresso_maker.JPEG';

@@ -1,7 +1,7 @@
 // Times the same network built from TF.js ops in Node:
 //   node node_tfjs.mjs BACKEND(cpu|wasm) DATA_DIR CONFIG RUNS
 // Prints {backend, threads, runsMs, logits} as JSON.
-import '../tests/oracle/quiet.mjs';
+import '../tests/support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -7,23 +7,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build as esbuild } from 'esbuild';
 import { createServer as viteDevServer, build as vite } from 'vite';
 import webpack from 'webpack';
 import { launchChromium } from '../support/browsers.mjs';
-import { startServer } from './embed-server.mjs';
+import { startServer } from '../support/static-server.mjs';
+import { LABELS as labels, ROOT as repo, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
 
 const run = promisify(execFile);
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const samples = join(resolve(repo, process.env.SHARED ?? '../shared'), 'imagenet-samples');
-const labels = readFileSync(join(repo, 'core/labels.txt'), 'utf8').trim().split('\n');
-const tench = readFileSync(join(samples, 'manifest.csv'), 'utf8').trim().split('\n').slice(1)
-  .map((l) => { const [file, index] = l.split(','); return { file, index: Number(index) }; })
-  .find((r) => r.index === 0);
 const pkg = JSON.parse(readFileSync(join(repo, 'web/package/package.json'), 'utf8'));
 const readme = readFileSync(join(repo, 'web/package/README.md'), 'utf8');
 const simdWasm = readFileSync(join(repo, 'web/classifier-simd.wasm'));

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browsers.mjs';
-import { startServer } from './embed-server.mjs';
+import { startServer } from '../support/static-server.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const f32 = readFileSync(join(repo, 'web/weights/mobilenet_v1_0.75_224.mnw'));

@@ -3,20 +3,14 @@
 // through a same-origin blob: module and the wasm come from the CDN; workerURL and
 // wasmURL let the page self-host those pieces instead.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browsers.mjs';
-import { startServer } from './embed-server.mjs';
+import { startServer } from '../support/static-server.mjs';
+import { LABELS as labels, ROOT as repo, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const samples = join(resolve(repo, process.env.SHARED ?? '../shared'), 'imagenet-samples');
-const labels = readFileSync(join(repo, 'core/labels.txt'), 'utf8').trim().split('\n');
-const tench = readFileSync(join(samples, 'manifest.csv'), 'utf8').trim().split('\n').slice(1)
-  .map((l) => { const [file, index] = l.split(','); return { file, index: Number(index) }; })
-  .find((r) => r.index === 0);
 
 let cdn, site, browser, pages;
 

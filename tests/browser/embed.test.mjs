@@ -6,20 +6,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browsers.mjs';
-import { startServer } from './embed-server.mjs';
+import { startServer } from '../support/static-server.mjs';
+import { LABELS as labels, ROOT as repo, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const samples = join(resolve(repo, process.env.SHARED ?? '../shared'), 'imagenet-samples');
 const artifacts = join(repo, 'artifacts');
-const labels = readFileSync(join(repo, 'core/labels.txt'), 'utf8').trim().split('\n');
-const rows = readFileSync(join(samples, 'manifest.csv'), 'utf8').trim().split('\n').slice(1)
-  .map((l) => { const [file, index] = l.split(','); return { file, index: Number(index) }; });
-// Clear photos (the 0.75 model is confident on them): tench, and one from later on.
-const tench = rows.find((r) => r.index === 0);
 const MODEL = '/weights/mobilenet_v1_0.75_224.mnw';
 
 let server, browser, context;

@@ -7,8 +7,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { FIREFOX_FAKE_CAMERA_PREFS, launchFirefox } from '../support/browsers.mjs';
-import { startServer as startStaticServer } from './embed-server.mjs';
-import { ARTIFACTS, ROOT, SAMPLES, dropFiles, manifest, startServer } from './page-helpers.mjs';
+import { startServer as startStaticServer } from '../support/static-server.mjs';
+import { ARTIFACTS, ROOT, SAMPLES, dropFiles, manifest, startServer } from '../support/page.mjs';
 
 const DROP_PHOTO = 'n04120489_running_shoe.JPEG';
 const SLOW = 120_000;

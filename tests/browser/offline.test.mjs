@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fakeCameraArgs, launchChromium, SOFTWARE_WEBGL_ARGS } from '../support/browsers.mjs';
-import { ROOT, SAMPLES, dropFiles, makeY4M, manifest, startServer, watchErrors } from './page-helpers.mjs';
+import { ROOT, SAMPLES, dropFiles, makeY4M, manifest, startServer, watchErrors } from '../support/page.mjs';
 
 const CAMERA_PHOTO = 'n03297495_espresso_maker.JPEG';
 const DROP_PHOTO = 'n03196217_digital_clock.JPEG';

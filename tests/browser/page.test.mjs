@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ARTIFACTS, SAMPLES, dropFiles, launch, makeY4M, manifest, openPage, startServer,
-} from './page-helpers.mjs';
+} from '../support/page.mjs';
 import { fakeCameraArgs, launchChromium } from '../support/browsers.mjs';
 
 // Photos whose top-1 is right with high confidence for the 0.75 model (checked again

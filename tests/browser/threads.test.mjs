@@ -1,13 +1,13 @@
 // load({threads: 2}) in headless Chromium, on both transports as pages get them:
 // cross-origin isolated (serve.go sends COOP/COEP) picks SharedArrayBuffer + Atomics;
-// an ordinary host (tests/browser/embed-server.mjs) picks MessageChannels. Either
+// an ordinary host (tests/support/static-server.mjs) picks MessageChannels. Either
 // way the answers equal 1 thread's bit for bit.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchChromium } from '../support/browsers.mjs';
-import { startServer as startPlain } from './embed-server.mjs';
-import { ROOT, startServer as startIsolated } from './page-helpers.mjs';
+import { startServer as startPlain } from '../support/static-server.mjs';
+import { ROOT, startServer as startIsolated } from '../support/page.mjs';
 
 let isolated, plain, browser;
 

@@ -5,7 +5,7 @@
 //
 // INPUT.f32 is N x SIZE x SIZE x 3 little-endian float32 (NHWC, x/127.5-1);
 // OUTPUT.f32 receives N x 1000 little-endian float32 logits.
-import './quiet.mjs';
+import '../support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadLayersModelFromDir, logitsModel } from './tfjs_model.mjs';

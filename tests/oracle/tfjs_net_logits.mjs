@@ -3,7 +3,7 @@
 // benchmark's TF.js network in one go.
 //
 //   node tfjs_net_logits.mjs NET.json NET.f32 INPUT.f32 OUTPUT.f32 [backend]
-import './quiet.mjs';
+import '../support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { buildNet } from '../../bench/web/tfjs_net.js';

@@ -2,7 +2,7 @@
 // outputs. Input (JSON file): [{op: 'conv'|'dw'|'pw', h, w, inC, outC, stride, x, k, b}]
 // with x [h][w][inC], k in TF layout, b [outC]; bias and relu6 are fused as in the model.
 //   node tfjs_ops.mjs CASES.json OUT.json
-import './quiet.mjs';
+import '../support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 

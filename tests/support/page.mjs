@@ -1,16 +1,15 @@
-// Shared plumbing for the live-page tests: serve.go on a free port, headless
+// Shared plumbing for the live page's tests and bench/live.mjs: serve.go (the real
+// server, cross-origin isolated) on a free port, headless
 // Chromium (playwright-core, /usr/bin/chromium) with a fresh profile, shared photos,
 // and a Y4M fake-webcam file made from a photo.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launchChromium, SOFTWARE_WEBGL_ARGS } from '../support/browsers.mjs';
+import { launchChromium, SOFTWARE_WEBGL_ARGS } from './browsers.mjs';
+import { ROOT, ROWS, SAMPLES } from './samples.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED = process.env.SHARED || path.resolve(ROOT, '../shared');
-export const SAMPLES = path.join(SHARED, 'imagenet-samples');
+export { ROOT, SAMPLES };
 export const ARTIFACTS = path.join(ROOT, 'artifacts');
 
 /**
@@ -55,14 +54,8 @@ export async function launch(extraArgs = []) {
   return launchChromium({ args: [...SOFTWARE_WEBGL_ARGS, ...extraArgs] });
 }
 
-/** The manifest rows of the shared samples: {file, index, wnid, name}. */
-export async function manifest() {
-  const text = await readFile(path.join(SAMPLES, 'manifest.csv'), 'utf8');
-  return text.trim().split('\n').slice(1).map((line) => {
-    const [file, index, wnid, name] = line.split(',');
-    return { file, index: Number(index), wnid, name };
-  });
-}
+/** The manifest rows of the shared samples: {file, index, wnid, name} (samples.mjs's ROWS). */
+export async function manifest() { return ROWS; }
 
 /** Page errors and console errors, collected so a test can assert there were none. */
 export function watchErrors(page) {

@@ -1,6 +1,9 @@
-// The one static server of the browser tests: plain files, no COOP/COEP (an ordinary
-// host). By default web/ at / and the shared photos at /samples/; `roots` maps other
-// URL prefixes to folders (the longest prefix wins); `cors` adds
+// The one static test server (Node), for the browser tests and the benchmark pages
+// (bench/serve.mjs); the live page's tests use serve.go itself (tests/support/page.mjs).
+// Plain files, by default with no COOP/COEP (an ordinary host); `isolated` adds them
+// (cross-origin isolation: SharedArrayBuffer, so TF.js's wasm backend can run threads).
+// By default web/ at / and the shared photos at /samples/; `roots` maps other URL
+// prefixes to folders (the longest prefix wins; nothing else is served); `cors` adds
 // Access-Control-Allow-Origin: * (a CDN); `silent` prefixes are accepted and never
 // answered (a stalled download). It counts requests per path and keeps each answer's
 // status, so tests can see what the browser fetched and that nothing was missing.
@@ -12,13 +15,14 @@ const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.wasm': 'application/wasm', '.json': 'application/json', '.css': 'text/css',
   '.jpeg': 'image/jpeg', '.jpg': 'image/jpeg', '.png': 'image/png', '.mnw': 'application/octet-stream',
+  '.f32': 'application/octet-stream',
 };
 
 /**
  * Starts a server on 127.0.0.1 (or host) at a free port. Resolves to
  * {url, hits: Map(path -> count), log: [{path, status}], close()}.
  */
-export async function startServer({ web, samples, roots = {}, cors = false, silent = [], host = '127.0.0.1' }) {
+export async function startServer({ web, samples, roots = {}, cors = false, isolated = false, silent = [], host = '127.0.0.1' }) {
   const mounts = Object.entries({ ...(web ? { '/': web } : {}), ...(samples ? { '/samples/': samples } : {}), ...roots })
     .sort((a, b) => b[0].length - a[0].length);
   const hits = new Map();
@@ -27,7 +31,13 @@ export async function startServer({ web, samples, roots = {}, cors = false, sile
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const extra = cors ? { 'access-control-allow-origin': '*' } : {};
+    const extra = {
+      ...(cors ? { 'access-control-allow-origin': '*' } : {}),
+      ...(isolated ? {
+        'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp',
+        'cross-origin-resource-policy': 'same-origin',
+      } : {}),
+    };
     const answer = (status, headers = {}) => { log.push({ path, status }); res.writeHead(status, { ...extra, ...headers }); };
     if (silent.some((p) => path.startsWith(p))) { held.add(res); log.push({ path, status: 'held' }); return; }
     const mount = mounts.find(([prefix]) => path.startsWith(prefix));
