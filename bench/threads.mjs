@@ -1,0 +1,45 @@
+// A focused, interleaved A/B of load({threads}) on one model, for the quiet minutes of
+// a shared machine: TF.js wasm with 2 threads, ours with 1 thread, ours with 2
+// cooperating workers over each transport, taking turns each round; per round the
+// medians, and each worker's compute and waiting ms of the last frame. It reuses the
+// files `make bench` prepares in build/bench/data (run that first).
+//   node bench/threads.mjs [config (1.0-224)] [rounds (6)]
+import { withChromium } from './browser.mjs';
+import { serve } from './serve.mjs';
+import { summarize } from './report.mjs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const config = process.argv[2] ?? '1.0-224', size = Number(config.split('-')[1]);
+const rounds = Number(process.argv[3] ?? 6);
+const server = await serve(root);
+const u = (p) => `${server.url}${p}`;
+const files = { specURL: u(`/build/bench/data/${config}.json`), weightsURL: u(`/build/bench/data/${config}.f32`), inputURL: u(`/build/bench/data/${config}.in.f32`) };
+try {
+  await withChromium(async ({ open }) => {
+    const tfjs = await open(u('/bench/web/tfjs.html?threads=2'));
+    const info = await tfjs.evaluate(() => window.benchInfo);
+    const ours = await open(u('/bench/web/threads.html'));
+    await ours.waitForFunction(() => window.benchReady);
+    console.log(`${config}: TF.js ${info.backend} ${info.threads} threads, SIMD ${info.simd}, isolated ${info.isolated}`);
+    const sum = (profile, i) => profile.reduce((s, x) => s + x[i], 0).toFixed(1);
+    for (let round = 0; round < rounds; round++) {
+      const warmupMs = round === 0 ? 2000 : 0;
+      const cells = [];
+      const t = await tfjs.evaluate((o) => window.benchTfjs(o), { ...files, runs: 10, warmupMs });
+      cells.push(`TF.js x2 ${summarize(t.runsMs).median.toFixed(1)}`);
+      for (const [threads, transport] of [[1, null], [2, 'shared'], [2, 'message']]) {
+        const r = await ours.evaluate((o) => window.benchThreads(o), {
+          modelURL: u(`/build/bench/data/${config}.mnw`), inputURL: files.inputURL, size, threads, transport, runs: 10, warmupMs,
+        });
+        let cell = `ours x${threads}${transport ? ` ${transport}` : ''} ${summarize(r.runsMs).median.toFixed(1)}`;
+        if (r.profile) cell += ` (compute/wait ms: ${[r.profile, ...r.others].map((p) => `${sum(p, 1)}/${sum(p, 2)}`).join(', ')})`;
+        cells.push(cell);
+      }
+      console.log(`round ${round}: ${cells.join(' | ')}`);
+    }
+  });
+} finally {
+  await server.close();
+}
