@@ -1,6 +1,6 @@
 // `make bench-live`: the live page itself (served by serve.go) in headless Chromium
 // with a fake 640x480 30 fps camera playing a shared photo, default settings (HUD on)
-// and ?overlay=0. Each run is a fresh profile, i.e. a first visit: it reports
+// , ?overlay=0 and ?threads=2 (cooperating Workers). Each run is a fresh profile, i.e. a first visit: it reports
 // results/s, p50/p95 per stage from the page's own window.mobilenetPage.stats(),
 // dropped frames, the bytes on the wire until the first camera prediction and the
 // time from navigation to it, then the same for a repeat visit (from the service
@@ -22,7 +22,7 @@ const CAMERA_PHOTO = 'n03297495_espresso_maker.JPEG';
 const ROUNDS = Math.max(1, Number(process.env.LIVE_ROUNDS ?? 3));
 const SECONDS = Math.max(2, Number(process.env.LIVE_SECONDS ?? 10));
 const WARMUP_MS = 3000; // after the first prediction: wasm tier-up, HUD start
-const QUERIES = (process.env.LIVE_QUERIES ?? '|?overlay=0').split('|');
+const QUERIES = (process.env.LIVE_QUERIES ?? '|?overlay=0|?threads=2').split('|');
 const BASELINE_DIR = process.env.LIVE_BASELINE_DIR;
 const log = (...a) => console.error('[bench-live]', ...a);
 

@@ -22,6 +22,10 @@ const params = new URLSearchParams(location.search);
 // ?workers=N asks for another count; load() checks it (its limit, its EOPTIONS message).
 const DEFAULT_WORKERS = Math.min(Math.max((navigator.hardwareConcurrency || 2) - 1, 1), 4);
 const WORKERS = params.has('workers') ? Number(params.get('workers')) : DEFAULT_WORKERS;
+// ?threads=N: each engine is N cooperating Workers splitting every frame (load()'s
+// threads; its default when absent). The page is cross-origin isolated under serve.go,
+// so they talk over shared memory.
+const THREADS = params.has('threads') ? Number(params.get('threads')) : undefined;
 // ?overlay=0 never loads the HUD: an A/B switch for its cost.
 const OVERLAY = params.get('overlay') !== '0';
 // The HUD redraws at most this often (every result still enters its history), as
@@ -82,6 +86,10 @@ async function listModels() {
 async function switchModel(file) {
   if (clf && clfFile === file) return;
   if (loading?.file === file) return loading.promise;
+  // A model still downloading that is no longer wanted stops now (its workers with it);
+  // a stalled download fails by itself (load()'s stall timeout, ETIMEOUT).
+  loading?.abort.abort(new Error(`the model ${file} was chosen instead`));
+  const abort = new AbortController();
   ui.progress.hidden = false;
   ui.progressBar.removeAttribute('value');
   ui.progressText.textContent = `Loading ${file}…`;
@@ -93,6 +101,8 @@ async function switchModel(file) {
     const next = await load({
       model: `weights/${file}${hash ? `?v=${hash}` : ''}`,
       workers: WORKERS,
+      threads: THREADS,
+      signal: abort.signal,
       onProgress: ({ loaded, total }) => {
         if (total > 0) {
           ui.progressBar.max = total;
@@ -103,11 +113,12 @@ async function switchModel(file) {
     });
     return next;
   })();
-  loading = { file, promise };
+  loading = { file, promise, abort };
   let next;
   try {
     next = await promise;
   } catch (err) {
+    if (err.code === 'EABORTED') return; // superseded by a later choice, which shows itself
     if (loading?.file === file) loading = null;
     ui.progress.hidden = true;
     showPageMessage(`Could not load the model ${file}: ${err.message}`);
@@ -156,7 +167,7 @@ function modelSummary() {
   const info = clf.info();
   return {
     alpha: info.alpha, size: rho(), multAdds: multAddsAt(info, rho()), params: info.params,
-    backend: info.backend, workers: info.workers,
+    backend: info.backend, workers: info.workers, threads: info.threads,
   };
 }
 
@@ -167,7 +178,8 @@ function configChanged() {
   const m = modelSummary();
   if (!m) return;
   ui.modelInfo.textContent = `MobileNet α ${m.alpha.toFixed(2)} at ρ ${m.size}: ${count(m.multAdds)} mult-adds, ` +
-    `${count(m.params)} parameters · ${m.backend} · ${m.workers} worker${m.workers > 1 ? 's' : ''}`;
+    `${count(m.params)} parameters · ${m.backend} · ${m.workers} worker${m.workers > 1 ? 's' : ''}` +
+    (m.threads > 1 ? ` × ${m.threads} threads` : '');
   pushOverlay({ model: m, status: hudStatus(), reset: true, predictions: [] });
 }
 
