@@ -48,8 +48,15 @@ func New(w *core.Weights, size int) (*Engine, error) {
 	if err := w.Check(); err != nil {
 		return nil, fmt.Errorf("the model's weights are not a MobileNet v1: %w", err)
 	}
+	return newEngine(w, nil, size)
+}
+
+// newEngine makes an engine over f32 weights w, or over int8 weights qw (then w gives
+// the shape only), and prepares it for input size.
+func newEngine(w *core.Weights, qw *q8.Weights, size int) (*Engine, error) {
 	e := &Engine{
 		weights: w,
+		int8:    qw,
 		models:  map[int]*sizedModel{},
 		probs:   make([]float32, core.NumClasses),
 		top:     make([]core.Prediction, 0, core.NumClasses),

@@ -48,17 +48,7 @@ func NewInt8(qw *q8.Weights, size int) (*Engine, error) {
 	if err := qw.Check(); err != nil {
 		return nil, fmt.Errorf("the model's int8 weights are not a MobileNet v1: %w", err)
 	}
-	e := &Engine{
-		weights: &core.Weights{Alpha: qw.Alpha, Size: qw.Size}, // shape only: the layers are int8
-		int8:    qw,
-		models:  map[int]*sizedModel{},
-		probs:   make([]float32, core.NumClasses),
-		top:     make([]core.Prediction, 0, core.NumClasses),
-	}
-	if _, err := e.model(size); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return newEngine(&core.Weights{Alpha: qw.Alpha, Size: qw.Size}, qw, size) // shape only: the layers are int8
 }
 
 // Precision is the arithmetic the engine runs.
