@@ -34,3 +34,5 @@
 // Every kernel (reference, wasm, amd64) computes exactly this, so their outputs are
 // equal bit for bit.
 package q8
+
+//go:generate go run gen_asm.go
