@@ -31,7 +31,7 @@ WASMFOLD_EXEC := $(abspath mk/wasmfold-exec)
 # into the page's asset list by mk/60-page.mk.
 WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
 WEB_MODEL_NAME := mobilenet_v1_0.75_224
-WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw
+WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw web/weights/$(WEB_MODEL_NAME).int8.mnw
 # The program that writes web/weights/index.json (mk/30-web.mk) and web/assets.json (mk/60-page.mk).
 WEBINDEX_SRC := $(filter-out %_test.go,$(wildcard internal/webindex/*.go))
 

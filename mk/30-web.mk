@@ -1,7 +1,7 @@
 # The embeddable module: wasm/classifier built twice (plain and GOEXPERIMENT=simd),
 # wasm_exec.js from the same GOROOT, packed weights + index.json, and the Node and
 # headless-Chromium tests of web/mobilenet.js.
-WEB_GO_SRC := go.mod $(shell find core internal/kernels weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
+WEB_GO_SRC := go.mod $(shell find core internal/kernels internal/q8 weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
 # Linked with the function names (no -s) for wasmfold, which drops them afterwards.
 # Each is linked to $@.linked first: go build skips relinking a target whose build
 # ID is current, and a folded, stripped file would still carry that ID.
@@ -34,6 +34,11 @@ web/weights/$(WEB_MODEL_NAME).mnw:
 web/weights/$(WEB_MODEL_NAME).f16.mnw:
 	@mkdir -p $(@D)
 	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@ -f16
+
+# Per-channel int8 (internal/q8), a quarter of the f32 file; load() runs it as int8.
+web/weights/$(WEB_MODEL_NAME).int8.mnw:
+	@mkdir -p $(@D)
+	$(GO) run ./cmd/mobilenet import -from $(WEB_MODEL_SRC) -o $@ -precision int8
 
 # index.json lists the packed models present (alpha and size from their names), so the
 # page can offer them; sha256 versions the page's weight URLs (internal/webindex).

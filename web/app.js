@@ -46,6 +46,7 @@ let clfFile = null; // the weights file clf was loaded from
 // this one settled, all have (a replaced classifier is disposed after that).
 const lastCall = new WeakMap();
 let modelHashes = new Map(); // file -> content hash from weights/index.json
+let modelPrecisions = new Map(); // file -> 'f32' | 'int8' (index.json: what load() runs it as)
 let loading = null; // {file, promise} of a model being loaded
 let modelReady; // resolves once the first model is usable
 const modelReadyPromise = new Promise((r) => { modelReady = r; });
@@ -65,11 +66,14 @@ async function listModels() {
     showPageMessage(`No model list (weights/index.json: ${err.message}). Run "make" to build the weights.`);
     return [];
   }
-  list.sort((a, b) => a.alpha - b.alpha || a.size - b.size || Number(a.f16) - Number(b.f16));
+  const storages = ['f32', 'f16', 'int8']; // biggest download first within one alpha and size
+  const storage = (m) => m.storage ?? (m.f16 ? 'f16' : 'f32');
+  list.sort((a, b) => a.alpha - b.alpha || a.size - b.size || storages.indexOf(storage(a)) - storages.indexOf(storage(b)));
   ui.model.replaceChildren(...list.map((m) => {
     const o = document.createElement('option');
     o.value = m.file;
-    o.textContent = `α ${Number(m.alpha).toFixed(2)}${m.f16 ? ' (f16)' : ''} · ${(m.bytes / 1e6).toFixed(1)} MB`;
+    const s = storage(m);
+    o.textContent = `α ${Number(m.alpha).toFixed(2)}${s === 'f32' ? '' : ` (${s})`} · ${(m.bytes / 1e6).toFixed(1)} MB`;
     o.dataset.alpha = m.alpha;
     return o;
   }));
@@ -80,6 +84,7 @@ async function listModels() {
     list.find((m) => m.alpha === 0.75 && m.f16) ?? list.find((m) => m.alpha === 0.75) ?? list[0];
   if (preferred) ui.model.value = preferred.file;
   modelHashes = new Map(list.map((m) => [m.file, m.sha256]));
+  modelPrecisions = new Map(list.map((m) => [m.file, m.precision ?? 'f32']));
   return list;
 }
 
@@ -98,10 +103,14 @@ async function switchModel(file) {
     // Versioned by content: serve.go sends ?v= URLs as immutable, and a rebuilt model
     // gets a new URL (a stale cached copy is never mixed with new code).
     const hash = modelHashes.get(file);
+    const precision = modelPrecisions.get(file) ?? 'f32';
     const next = await load({
       model: `weights/${file}${hash ? `?v=${hash}` : ''}`,
+      precision,
       workers: WORKERS,
-      threads: THREADS,
+      // Cooperating threads run the float32 network only (int8 with threads > 1 is
+      // EOPTIONS), so ?threads=N applies to the float models; int8 runs 1 per engine.
+      threads: precision === 'int8' ? undefined : THREADS,
       signal: abort.signal,
       onProgress: ({ loaded, total }) => {
         if (total > 0) {

@@ -62,7 +62,16 @@ export function createLoad(host) {
     if (!Number.isInteger(workers) || workers < 1 || workers > 16) {
       throw new MobileNetError('EOPTIONS', `workers = ${workers}: want an integer from 1 to 16`);
     }
-    const threads = options.threads ?? defaultThreads(workers);
+    const { precision } = options;
+    if (precision !== undefined && precision !== 'f32' && precision !== 'int8') {
+      throw new MobileNetError('EOPTIONS', `precision = ${String(precision).slice(0, 100)}: want 'f32' (TF.js's arithmetic) or 'int8'`);
+    }
+    // Banded runs (threads > 1) split the float32 network only: int8 runs in one worker
+    // per engine, so int8 takes threads 1 unless threads is asked for (EOPTIONS).
+    let threads = options.threads ?? (precision === 'int8' ? 1 : defaultThreads(workers));
+    if (precision === 'int8' && options.threads !== undefined && options.threads !== 1) {
+      throw new MobileNetError('EOPTIONS', `precision 'int8' with threads = ${options.threads}: cooperating threads run the float32 network only; use threads 1 (or leave it unset) and workers for parallelism`);
+    }
     if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
       throw new MobileNetError('EOPTIONS', `threads = ${threads}: want an integer from 1 to 16`);
     }
@@ -97,7 +106,8 @@ export function createLoad(host) {
     const workerURL = options.workerURL === undefined ? undefined : absolute(host, options.workerURL, 'workerURL');
     const model = await resolveModel(options.model ?? DEFAULT_MODEL, host);
     // The worker gives up on a download that sends nothing for this long (ETIMEOUT).
-    const init = { type: 'init', wasmURL, tfjsWasmURL, cache, stallTimeout: timeout ?? LIMITS.stallTimeoutMs };
+    // precision undefined: the file's own (an int8 .mnw runs int8, anything else f32).
+    const init = { type: 'init', wasmURL, tfjsWasmURL, cache, stallTimeout: timeout ?? LIMITS.stallTimeoutMs, precision };
 
     // Every worker this load starts, so that abort, timeout or failure stops them all.
     const engines = [];
@@ -117,9 +127,16 @@ export function createLoad(host) {
       const first = start();
       first.onProgress = onProgress;
       const transfer = model.bytes ? [model.bytes] : [];
-      const total = workers * threads;
-      const { info, packed } = await first.request({ ...init, model, exportPacked: total > 1 }, transfer);
+      const { info, packed } = await first.request({ ...init, model, exportPacked: workers * threads > 1 }, transfer);
       first.onProgress = null;
+      // An int8 file loaded without a precision runs int8: threads as for int8 above.
+      if (info.precision === 'int8' && threads > 1) {
+        if (options.threads !== undefined) {
+          throw new MobileNetError('EOPTIONS', `threads = ${threads} with an int8 model file: cooperating threads run the float32 network only; use threads 1 (or leave it unset), or precision 'f32'`);
+        }
+        threads = 1;
+      }
+      const total = workers * threads;
       // Further workers load the first one's weights as packed bytes: no second download or conversion.
       const rest = await Promise.all(Array.from({ length: total - 1 }, async (_, i) => {
         const e = start();
@@ -357,7 +374,7 @@ export class Classifier {
     this.#idle = [...units];
     this.#info = Object.freeze({
       alpha: info.alpha, size: info.size, multAdds: info.multAdds, params: info.params,
-      featureLength: info.featureLength, backend: info.backend, workers: info.workers,
+      featureLength: info.featureLength, precision: info.precision ?? 'f32', backend: info.backend, workers: info.workers,
       threads: info.threads ?? 1, transport: info.transport ?? null,
     });
     this.#workerDraws = info.canDraw && typeof createImageBitmap === 'function';

@@ -129,14 +129,16 @@ function modelFileLimit(head, what) {
   if (layers === 0 || layers > MNW_MAX_LAYERS) throw new FetchError('EMODEL', `${what}: its .mnw header claims ${layers} layers`);
   const tableLen = MNW_HEADER + layers * MNW_LAYER;
   if (head.length < tableLen) return undefined;
-  const width = { 1: 4, 2: 2 }[head[6]];
+  // Bytes per kernel value and per output channel (bias; int8 adds a float32 scale),
+  // as weights/mnw's FileSize: 1 = float32, 2 = float16, 3 = int8.
+  const [width, perChannel] = { 1: [4, 4], 2: [2, 2], 3: [1, 8] }[head[6]] ?? [];
   if (!width) throw new FetchError('EMODEL', `${what}: its .mnw header has an unknown storage type ${head[6]}`);
-  let values = 0;
+  let bytes = 0;
   for (let off = MNW_HEADER; off < tableLen; off += MNW_LAYER) {
-    values += dv.getUint32(off, true) * dv.getUint32(off + 4, true) * dv.getUint32(off + 8, true) * dv.getUint32(off + 12, true) +
-      dv.getUint32(off + 16, true);
+    bytes += dv.getUint32(off, true) * dv.getUint32(off + 4, true) * dv.getUint32(off + 8, true) * dv.getUint32(off + 12, true) * width +
+      dv.getUint32(off + 16, true) * perChannel;
   }
-  const size = tableLen + values * width + 4;
+  const size = tableLen + bytes + 4;
   if (size > LIMITS.maxMnwBytes) {
     throw new FetchError('ETOOBIG', `${what}: its .mnw header implies ${size} bytes, more than the ${LIMITS.maxMnwBytes}-byte limit`);
   }

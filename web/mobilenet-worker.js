@@ -85,7 +85,7 @@ function goCall(name, ...args) {
   return res;
 }
 
-async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPacked, stallTimeout }) {
+async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPacked, stallTimeout, precision }) {
   // mobilenet-fetch.js confines shard paths, bounds every download, aborts stalled ones
   // (ETIMEOUT after stallTimeout ms) and caches a model only once Go accepted it.
   const progress = new Progress((m) => port.post(m));
@@ -110,7 +110,8 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   }
   let info;
   try {
-    info = json ? goCall('loadTFJS', data, shards) : goCall('loadPacked', data);
+    // precision undefined: Go runs the file's own storage (an int8 .mnw as int8, else f32).
+    info = json ? goCall('loadTFJS', data, shards, precision) : goCall('loadPacked', data, precision);
   } catch (err) {
     await fetcher.discard(); // a cached copy that fails to parse is dropped
     throw new CodedError('EMODEL', `${model.url ?? 'the given bytes'} is not a usable MobileNet v1 model: ${err.message} ` +

@@ -27,9 +27,20 @@ export interface LoadOptions {
    * a faster frame. With `workers` too, each of the `workers` engines is a team of
    * `threads`, at most 16 workers in all. Default: half the logical cores
    * (navigator.hardwareConcurrency / 2, as TF.js's wasm backend) divided among the
-   * `workers`, at least 1 and at most 4.
+   * `workers`, at least 1 and at most 4; 1 with precision 'int8'.
+   * Runs the float32 network only: precision 'int8' (or an int8 file) with threads > 1
+   * is EOPTIONS.
    */
   threads?: number;
+  /**
+   * The network's arithmetic: 'f32' (float32, TF.js's numbers) or 'int8' (8-bit
+   * weights and activations: faster, same top-1 on most photos, not TF.js-exact). A
+   * float file asked for 'int8' is quantized at load; an int8 file (`mobilenet import
+   * -precision int8`, a quarter of the f32 download) asked for 'f32' runs its
+   * dequantized weights. Default: the file's own, i.e. 'int8' for an int8 .mnw and
+   * 'f32' for anything else. Anything else: EOPTIONS.
+   */
+  precision?: 'f32' | 'int8';
   /**
    * How cooperating threads exchange rows: 'shared' (a SharedArrayBuffer with
    * Atomics.wait/notify; needs a crossOriginIsolated page, i.e. COOP/COEP headers; always
@@ -138,6 +149,8 @@ export interface ClassifierInfo {
   params: number;
   /** Length of embed()'s vector: 1024 * alpha. */
   featureLength: number;
+  /** The arithmetic the network runs (LoadOptions.precision). */
+  precision: 'f32' | 'int8';
   backend: 'wasm-simd' | 'wasm';
   workers: number;
   /** Workers cooperating on each frame (1: none). */

@@ -4,9 +4,11 @@
 //	go run ./internal/webindex weights DIR    > DIR/index.json
 //	go run ./internal/webindex assets DIR FILE... > DIR/assets.json
 //
-// weights lists DIR's packed models (mobilenet_v1_<alpha>_<size>[.f16].mnw) with alpha
-// and size from the name, their size in bytes and 16 hex digits of their SHA-256, for
-// the page's model menu (the hash versions its weight URLs: ?v=, cached immutably).
+// weights lists DIR's packed models (mobilenet_v1_<alpha>_<size>[.f16|.int8].mnw) with
+// alpha, size and storage from the name (f32, f16 or int8; precision is what load()
+// runs it as: int8 for an int8 file, else f32), their size in bytes and 16 hex digits
+// of their SHA-256, for the page's model menu (the hash versions its weight URLs: ?v=,
+// cached immutably).
 // assets maps each FILE (a path under DIR) to 16 hex digits of its SHA-256, for the
 // service worker (web/sw.js), which caches each file under its content hash.
 package main
@@ -54,7 +56,7 @@ func run(args []string, out io.Writer) error {
 
 // modelName is what `make` names packed models; anything else in DIR is an error, so
 // a model the page could not describe is never listed wrongly.
-var modelName = regexp.MustCompile(`^mobilenet_v1_([0-9]+(?:\.[0-9]+)?)_([0-9]+)(\.f16)?\.mnw$`)
+var modelName = regexp.MustCompile(`^mobilenet_v1_([0-9]+(?:\.[0-9]+)?)_([0-9]+)(?:\.(f16|int8))?\.mnw$`)
 
 func weightsIndex(dir string) (string, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "mobilenet_v1_*.mnw"))
@@ -67,16 +69,23 @@ func weightsIndex(dir string) (string, error) {
 		file := filepath.Base(path)
 		m := modelName.FindStringSubmatch(file)
 		if m == nil {
-			return "", fmt.Errorf("%s: want a name mobilenet_v1_<alpha>_<size>[.f16].mnw", path)
+			return "", fmt.Errorf("%s: want a name mobilenet_v1_<alpha>_<size>[.f16|.int8].mnw", path)
 		}
 		hash, bytes, err := hash16(path)
 		if err != nil {
 			return "", err
 		}
 		name, _ := json.Marshal(file)
+		storage, precision := "f32", "f32"
+		switch m[3] {
+		case "f16":
+			storage = "f16"
+		case "int8":
+			storage, precision = "int8", "int8"
+		}
 		// alpha and size are written as the name spells them (valid JSON numbers).
-		rows = append(rows, fmt.Sprintf(`  {"file": %s, "alpha": %s, "size": %s, "f16": %t, "bytes": %d, "sha256": %q}`,
-			name, m[1], m[2], m[3] != "", bytes, hash))
+		rows = append(rows, fmt.Sprintf(`  {"file": %s, "alpha": %s, "size": %s, "f16": %t, "storage": %q, "precision": %q, "bytes": %d, "sha256": %q}`,
+			name, m[1], m[2], storage == "f16", storage, precision, bytes, hash))
 	}
 	return "[\n" + strings.Join(rows, ",\n") + "\n]\n", nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
 	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
@@ -21,8 +22,9 @@ import (
 // raw frame costs one copy into Go and no Go allocation.
 var (
 	engine *pipeline.Engine
-	out    []float64 // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
-	outU8  js.Value  // a Uint8Array over the worker's Float64Array of len(out)
+	int8W  *q8.Weights // the int8 engine's weights, for exportPacked (nil on f32)
+	out    []float64   // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
+	outU8  js.Value    // a Uint8Array over the worker's Float64Array of len(out)
 )
 
 // optional holds the calls that only some builds include (loadTFJS with -tags tfjs);
@@ -95,36 +97,93 @@ func setOutput(args []js.Value) (any, error) {
 	return nil, nil
 }
 
-// loadPacked(bytes): our packed .mnw format.
+// loadPacked(bytes, precision?): our packed .mnw format. precision is "f32", "int8"
+// or "" (undefined): the file's own storage, so an int8 file runs int8 (as stored)
+// and a float file f32 (TF.js's arithmetic); int8 asked of a float file quantizes it
+// here (q8.Quantize), f32 asked of an int8 file runs its dequantized weights.
 func loadPacked(args []js.Value) (any, error) {
 	data, err := argBytes(args[0], "the model")
 	if err != nil {
 		return nil, err
 	}
+	p, err := argPrecision(args, 1)
+	if err != nil {
+		return nil, err
+	}
+	if p == "" && mnw.IsInt8(data) || p == pipeline.Int8 {
+		qw, err := mnw.DecodeInt8(data)
+		if err != nil {
+			return nil, err
+		}
+		return useInt8(qw)
+	}
 	w, err := mnw.Decode(data)
 	if err != nil {
 		return nil, err
 	}
-	return useWeights(w)
+	return useWeights(w, pipeline.F32)
 }
 
-func useWeights(w *core.Weights) (any, error) {
+// argPrecision reads args[i] as a precision: "" when absent or undefined.
+func argPrecision(args []js.Value, i int) (pipeline.Precision, error) {
+	if len(args) <= i || args[i].IsUndefined() || args[i].IsNull() {
+		return "", nil
+	}
+	if args[i].Type() != js.TypeString {
+		return "", fmt.Errorf("precision must be a string: f32 or int8")
+	}
+	s := args[i].String()
+	if s == "" {
+		return "", fmt.Errorf(`precision "": want f32 or int8`)
+	}
+	return pipeline.ParsePrecision(s)
+}
+
+// useWeights runs float weights at precision p ("" is f32).
+func useWeights(w *core.Weights, p pipeline.Precision) (any, error) {
+	if p == pipeline.Int8 {
+		if err := w.Check(); err != nil {
+			return nil, fmt.Errorf("the model's weights are not a MobileNet v1: %w", err)
+		}
+		qw, err := q8.Quantize(w)
+		if err != nil {
+			return nil, err
+		}
+		return useInt8(qw)
+	}
 	e, err := pipeline.New(w, 0)
 	if err != nil {
 		return nil, err
 	}
-	engine = e
+	engine, int8W = e, nil
 	return info(nil)
 }
 
-// exportPacked(): the loaded weights as a float32 packed file, so further workers
-// load them without downloading or converting again.
+// useInt8 runs int8 weights; they are kept for exportPacked.
+func useInt8(qw *q8.Weights) (any, error) {
+	e, err := pipeline.NewInt8(qw, 0)
+	if err != nil {
+		return nil, err
+	}
+	engine, int8W = e, qw
+	return info(nil)
+}
+
+// exportPacked(): the loaded weights as a packed file (float32, or int8 as the int8
+// engine runs them), so further workers load them without downloading, converting or
+// quantizing again, and run the same numbers.
 func exportPacked(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
 	var buf bytes.Buffer
-	if err := mnw.Encode(&buf, engine.Weights(), false); err != nil {
+	var err error
+	if int8W != nil {
+		err = mnw.EncodeInt8(&buf, int8W)
+	} else {
+		err = mnw.Encode(&buf, engine.Weights(), false)
+	}
+	if err != nil {
 		return nil, err
 	}
 	u8 := js.Global().Get("Uint8Array").New(buf.Len())
@@ -132,7 +191,7 @@ func exportPacked(args []js.Value) (any, error) {
 	return u8, nil
 }
 
-// info(size?): {alpha, size, multAdds, params, featureLength}.
+// info(size?): {alpha, size, multAdds, params, featureLength, precision}.
 func info(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
@@ -147,7 +206,7 @@ func info(args []js.Value) (any, error) {
 	}
 	return map[string]any{
 		"alpha": in.Alpha, "size": in.Size, "multAdds": float64(in.MultAdds),
-		"params": float64(in.Params), "featureLength": in.FeatureLength,
+		"params": float64(in.Params), "featureLength": in.FeatureLength, "precision": in.Precision,
 	}, nil
 }
 

@@ -15,10 +15,15 @@ import (
 
 func init() { optional["loadTFJS"] = loadTFJS }
 
-// loadTFJS(modelJSON, shards): a TF.js layers model; shards maps each weightsManifest
-// path to its bytes (the worker fetched them).
+// loadTFJS(modelJSON, shards, precision?): a TF.js layers model; shards maps each
+// weightsManifest path to its bytes (the worker fetched them); precision int8
+// quantizes it, else it runs f32.
 func loadTFJS(args []js.Value) (any, error) {
 	modelJSON, err := argBytes(args[0], "model.json")
+	if err != nil {
+		return nil, err
+	}
+	p, err := argPrecision(args, 2)
 	if err != nil {
 		return nil, err
 	}
@@ -33,5 +38,5 @@ func loadTFJS(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return useWeights(w)
+	return useWeights(w, p)
 }
