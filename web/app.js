@@ -176,7 +176,7 @@ function modelSummary() {
   const info = clf.info();
   return {
     alpha: info.alpha, size: rho(), multAdds: multAddsAt(info, rho()), params: info.params,
-    backend: info.backend, workers: info.workers, threads: info.threads,
+    backend: info.backend, workers: info.workers, threads: info.threads, precision: info.precision,
   };
 }
 

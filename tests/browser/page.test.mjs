@@ -3,12 +3,12 @@
 // a memory soak, and Chromium without WebGL (the HUD cannot start; the page carries on).
 // Run with `make test-browser-page` (needs `make all` for web/).
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ARTIFACTS, SAMPLES, dropFiles, launch, makeY4M, manifest, openPage, startServer,
+  ARTIFACTS, ROOT, SAMPLES, dropFiles, launch, makeY4M, manifest, openPage, startServer,
 } from '../support/page.mjs';
 import { fakeCameraArgs, launchChromium } from '../support/browsers.mjs';
 
@@ -74,6 +74,25 @@ describe('files', () => {
     const bad = cards.find((x) => x.file === 'corrupt.jpg');
     assert.equal(bad.status, 'error');
     assert.match(bad.text, /Could not classify this file: .+/);
+    assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
+    await page.close();
+  });
+
+  test('the int8 model from the selector (its download size shown) classifies a dropped photo', { timeout: SLOW }, async () => {
+    const { page, errors } = await openPage(denied.context, server.url);
+    const options = await page.$$eval('#model-select option', (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
+    const int8 = options.find((o) => o.value.endsWith('.int8.mnw'));
+    assert.ok(int8, `no int8 model listed: ${JSON.stringify(options)}`);
+    const { size } = await stat(path.join(ROOT, 'web/weights', int8.value));
+    assert.equal(int8.text, `α 0.75 (int8) · ${(size / 1e6).toFixed(1)} MB`);
+    await page.selectOption('#model-select', int8.value);
+    await page.waitForFunction((f) => window.mobilenetPage.stats().file === f, int8.value, { timeout: SLOW });
+    assert.equal((await page.evaluate(() => window.mobilenetPage.stats().model)).precision, 'int8');
+    await dropFiles(page, [await photo(DROP_PHOTOS[0])]);
+    await page.waitForFunction(() => document.querySelector('#cards .card:not([data-status="pending"])'), null, { timeout: SLOW });
+    const [card] = await cardSummary(page);
+    assert.equal(card.status, 'ok', card.text);
+    assert.equal(Number(card.top1), indexOf(DROP_PHOTOS[0]), card.text);
     assert.deepEqual(errors.filter((e) => !/Failed to load resource/.test(e)), []);
     await page.close();
   });
