@@ -52,7 +52,7 @@ try {
     const tfjs = await open(u('/bench/web/tfjs.html?threads=1'));
     const info = await tfjs.evaluate(() => window.benchInfo);
     const files = (c) => ({
-      specURL: u(`/build/bench/int8/data/${c.name}.json`), weightsURL: u(`/build/bench/int8/data/${c.name}.f32`),
+      weightsURL: u(`/build/bench/int8/data/${c.name}.mnw`),
       inputURL: u(`/build/bench/int8/data/${c.name}.in.f32`),
     });
     for (const c of configs) {

@@ -13,7 +13,7 @@ if (!runs) {
 }
 await import(pathToFileURL(path.resolve(wasmExec)).href);
 const f = (ext) => readFile(path.join(dir, config + ext));
-const [wasm, spec, weights, input] = await Promise.all([readFile(wasmPath), f('.json'), f('.f32'), f('.in.f32')]);
-const result = await benchOurs({ wasm, spec: spec.toString(), weights, input, runs: Number(runs), warmupMs: WARMUP_MS, profileRuns: 0 });
+const [wasm, weights, input] = await Promise.all([readFile(wasmPath), f('.mnw'), f('.in.f32')]);
+const result = await benchOurs({ wasm, weights, input, runs: Number(runs), warmupMs: WARMUP_MS, profileRuns: 0 });
 process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(0); // the Go instance never exits on its own

@@ -23,9 +23,9 @@ if (backend === 'wasm') {
 }
 await tf.ready();
 const f = (ext) => readFile(path.join(dir, config + ext));
-const [spec, weights, input] = await Promise.all([f('.json'), f('.f32'), f('.in.f32')]);
+const [weights, input] = await Promise.all([f('.mnw'), f('.in.f32')]);
 const ab = (b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-const net = buildNet(tf, JSON.parse(spec), ab(weights));
+const net = buildNet(tf, ab(weights));
 const simd = backend === 'wasm' ? await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT') : undefined;
 const result = await timeNet(tf, net, ab(input), Number(runs), Number(process.env.BENCH_WARMUP_MS ?? 2000));
 process.stdout.write(JSON.stringify({ backend: tf.getBackend(), threads, simd, ...result }) + '\n');

@@ -43,7 +43,7 @@ await copyFile(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 
 const goVersion = sh(go, ['version']).trim();
 
 const modelDir = process.env.TFJS_MODEL_DIR ?? '';
-log(`preparing net files in ${data} (real 0.75-224 weights from ${modelDir || '(none: random)'})`);
+log(`preparing the .mnw weights, inputs and reference logits in ${data} (real 0.75-224 weights from ${modelDir || '(none: random)'})`);
 sh(gobench, ['prepare', '-out', data, ...(modelDir ? ['-model', modelDir] : [])]);
 const configs = JSON.parse(await readFile(path.join(data, 'configs.json'), 'utf8'));
 const reference = {};
@@ -52,15 +52,8 @@ for (const c of configs) {
   reference[c.name] = new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }
 
-// The same weights as .mnw files for web/mobilenet.js (its threads rows): random ones
-// from core.RandomWeights with the same seed, the real 0.75 ones imported by make web.
-const helper = path.join(out, 'classifier-native');
-sh(go, ['build', '-o', helper, './wasm/classifier']);
-for (const c of configs) {
-  const mnw = path.join(data, `${c.name}.mnw`);
-  if (c.weights.startsWith('real')) await copyFile(path.join(root, 'web/weights/mobilenet_v1_0.75_224.mnw'), mnw);
-  else sh(helper, ['-write-random', mnw, '-alpha', String(c.alpha), '-seed', '1']);
-}
+// gobench prepare wrote each configuration's weights as NAME.mnw (float32): every
+// engine, web/mobilenet.js (its threads rows) included, reads that one file.
 
 const results = [];
 const oursChromium = 'ours wasm-simd, Chromium Worker';
@@ -126,7 +119,7 @@ try {
     browserVersion = version;
     const u = (p) => `${server.url}${p}`;
     const files = (c) => ({
-      specURL: u(`/build/bench/data/${c.name}.json`), weightsURL: u(`/build/bench/data/${c.name}.f32`),
+      weightsURL: u(`/build/bench/data/${c.name}.mnw`),
       inputURL: u(`/build/bench/data/${c.name}.in.f32`),
     });
     const ours = await open(u('/bench/web/ours.html'));

@@ -15,7 +15,7 @@ const config = process.argv[2] ?? '1.0-224', size = Number(config.split('-')[1])
 const rounds = Number(process.argv[3] ?? 6);
 const server = await serve(root);
 const u = (p) => `${server.url}${p}`;
-const files = { specURL: u(`/build/bench/data/${config}.json`), weightsURL: u(`/build/bench/data/${config}.f32`), inputURL: u(`/build/bench/data/${config}.in.f32`) };
+const files = { weightsURL: u(`/build/bench/data/${config}.mnw`), inputURL: u(`/build/bench/data/${config}.in.f32`) };
 try {
   await withChromium(async ({ open }) => {
     const tfjs = await open(u('/bench/web/tfjs.html?threads=2'));

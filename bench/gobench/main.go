@@ -1,15 +1,16 @@
 // Command gobench is the Go half of `make bench` (driven by bench/run.mjs):
 //
-//	gobench prepare -out DIR [-model TFJS_DIR]   write every configuration's net file,
+//	gobench prepare -out DIR [-model TFJS_DIR]   write every configuration's weights (.mnw),
 //	                                             input tensor and reference logits
 //	gobench native -dir DIR -config NAME -n N -threads T   time our native engine
 //	gobench profile -dir DIR -config NAME -n N             per-layer-type times
 //
 // Results are JSON on stdout. Random-weight configurations use core.RandomWeights;
-// the net files carry the exact values to every other engine (wasm, TF.js).
+// the float32 .mnw files carry the exact values to every other engine (wasm, TF.js).
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"flag"
@@ -21,7 +22,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/mobilenet-go/mobilenet/bench/netfile"
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
 	"github.com/mobilenet-go/mobilenet/weights"
@@ -97,7 +97,10 @@ func prepare(out, modelDir string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.Name, err)
 		}
-		if err := netfile.Write(out, c.Name, w, c.Size); err != nil {
+		if w.Size != c.Size { // the .mnw's size is the size every engine runs it at
+			return fmt.Errorf("%s: weights are for %d x %d", c.Name, w.Size, w.Size)
+		}
+		if err := writeMnw(filepath.Join(out, c.Name+".mnw"), w); err != nil {
 			return err
 		}
 		m, err := core.NewModel(w, c.Size)
@@ -126,21 +129,23 @@ func prepare(out, modelDir string) error {
 	return writeJSON(filepath.Join(out, "configs.json"), done)
 }
 
+// writeMnw stores w as a float32 .mnw: TF.js (bench/web/tfjs_net.js) and our wasm
+// build read exactly the values the native engine runs.
+func writeMnw(path string, w *core.Weights) error {
+	var b bytes.Buffer
+	if err := weights.EncodePacked(&b, w, false); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
+}
+
 // load reads a prepared configuration: its model, input and reference logits.
 func load(dir, name string) (*core.Model, []float32, []float32, error) {
-	spec, err := os.ReadFile(filepath.Join(dir, name+".json"))
+	w, err := weights.Load(filepath.Join(dir, name+".mnw"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	data, err := os.ReadFile(filepath.Join(dir, name+".f32"))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	w, size, err := netfile.Decode(spec, data)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	m, err := core.NewModel(w, size)
+	m, err := core.NewModel(w, w.Size)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -9,9 +9,8 @@ self.onmessage = async ({ data }) => {
       if (!r.ok) throw new Error(`${u}: HTTP ${r.status}`);
       return r.arrayBuffer();
     };
-    const [wasm, spec, weights, input] = await Promise.all(
-      [get(data.wasmURL), fetch(data.specURL).then((r) => r.text()), get(data.weightsURL), get(data.inputURL)]);
-    self.postMessage({ result: await benchOurs({ wasm, spec, weights, input, runs: data.runs, warmupMs: data.warmupMs, profileRuns: data.profileRuns, precision: data.precision }) });
+    const [wasm, weights, input] = await Promise.all([get(data.wasmURL), get(data.weightsURL), get(data.inputURL)]);
+    self.postMessage({ result: await benchOurs({ wasm, weights, input, runs: data.runs, warmupMs: data.warmupMs, profileRuns: data.profileRuns, precision: data.precision }) });
   } catch (err) {
     self.postMessage({ error: String(err?.stack ?? err) });
   }

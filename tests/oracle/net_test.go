@@ -1,13 +1,15 @@
 package oracle
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/mobilenet-go/mobilenet/bench/netfile"
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/weights"
 )
 
 // TestRandomNetsAgainstTFJSOps runs seeded random weights at the other widths (their
@@ -29,7 +31,11 @@ func TestRandomNetsAgainstTFJSOps(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			if err := netfile.Write(dir, "net", w, c.size); err != nil {
+			var mnw bytes.Buffer // float32: TF.js gets exactly our values
+			if err := weights.EncodePacked(&mnw, w, false); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "net.mnw"), mnw.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			const n = 2
@@ -49,8 +55,7 @@ func TestRandomNetsAgainstTFJSOps(t *testing.T) {
 				names[i] = fmt.Sprintf("random input %d", i)
 			}
 			writeFloats(t, filepath.Join(dir, "in.f32"), in)
-			runNode(t, "tfjs_net_logits.mjs", filepath.Join(dir, "net.json"), filepath.Join(dir, "net.f32"),
-				filepath.Join(dir, "in.f32"), filepath.Join(dir, "out.f32"))
+			runNode(t, "tfjs_net_logits.mjs", filepath.Join(dir, "net.mnw"), filepath.Join(dir, "in.f32"), filepath.Join(dir, "out.f32"))
 			theirs := readFloats(t, filepath.Join(dir, "out.f32"), n*core.NumClasses)
 			compareLogits(t, "random weights", ours, theirs, names, 1e-3)
 			lo, hi := ours[0], ours[0]

@@ -1,24 +1,24 @@
-// Runs a net file (bench/netfile) rebuilt from TF.js ops on input tensors written by
-// the Go test and writes the logits: checks our engine at every alpha and the
-// benchmark's TF.js network in one go.
+// Runs a float32 .mnw file rebuilt from TF.js ops (bench/web/tfjs_net.js) on input
+// tensors written by the Go test and writes the logits: checks our engine at every
+// alpha and the benchmark's TF.js network in one go.
 //
-//   node tfjs_net_logits.mjs NET.json NET.f32 INPUT.f32 OUTPUT.f32 [backend]
+//   node tfjs_net_logits.mjs NET.mnw INPUT.f32 OUTPUT.f32 [backend]
 import '../support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { buildNet } from '../../bench/web/tfjs_net.js';
 
-const [specPath, dataPath, inputPath, outputPath, backend = 'cpu'] = process.argv.slice(2);
+const [mnwPath, inputPath, outputPath, backend = 'cpu'] = process.argv.slice(2);
 if (!outputPath) {
-  console.error('usage: node tfjs_net_logits.mjs NET.json NET.f32 INPUT.f32 OUTPUT.f32 [backend]');
+  console.error('usage: node tfjs_net_logits.mjs NET.mnw INPUT.f32 OUTPUT.f32 [backend]');
   process.exit(2);
 }
 if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
 await tf.setBackend(backend);
 await tf.ready();
-const spec = JSON.parse(await readFile(specPath, 'utf8'));
-const data = await readFile(dataPath);
-const net = buildNet(tf, spec, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+const data = await readFile(mnwPath);
+const net = buildNet(tf, data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+const { spec } = net;
 const raw = await readFile(inputPath);
 const per = spec.size * spec.size * 3;
 if (raw.byteLength % (per * 4) !== 0) throw new Error(`input has ${raw.byteLength} bytes, not N x ${per} float32`);

@@ -4,7 +4,8 @@
 // only (bench/run.mjs runs it in Node and in a Chromium Worker). It sets
 // globalThis.mobilenetBench = {load, run, profile} and then waits for calls:
 //
-//	load(specJSON string, weights Uint8Array, input Uint8Array[, precision]) -> {impl} | {error}
+//	load(mnw Uint8Array, input Uint8Array[, precision]) -> {impl} | {error}
+//	                  (mnw: a .mnw file, run at the input size it stores)
 //	                  (precision "int8": internal/q8's network on the same weights, quantized)
 //	run(n, warmupMs) -> {runsMs: number[], logits: Float32Array} | {error}
 //	                  (after >= 2 warm-up runs lasting >= warmupMs)
@@ -19,8 +20,8 @@ import (
 	"syscall/js"
 	"time"
 
-	"github.com/mobilenet-go/mobilenet/bench/netfile"
 	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 var (
@@ -46,22 +47,22 @@ func bytesOf(v js.Value) []byte {
 }
 
 func load(_ js.Value, args []js.Value) any {
-	if len(args) != 3 && len(args) != 4 {
-		return errorValue("load(specJSON, weights, input[, precision]) takes 3 or 4 arguments")
+	if len(args) != 2 && len(args) != 3 {
+		return errorValue("load(mnw, input[, precision]) takes 2 or 3 arguments")
 	}
 	precision := "f32"
-	if len(args) == 4 && args[3].Truthy() {
-		precision = args[3].String()
+	if len(args) == 3 && args[2].Truthy() {
+		precision = args[2].String()
 	}
-	w, size, err := netfile.Decode([]byte(args[0].String()), bytesOf(args[1]))
+	w, err := mnw.Decode(bytesOf(args[0]))
 	if err != nil {
 		return errorValue(err.Error())
 	}
-	m, err := newNetwork(w, size, precision)
+	m, err := newNetwork(w, w.Size, precision)
 	if err != nil {
 		return errorValue(err.Error())
 	}
-	raw := bytesOf(args[2])
+	raw := bytesOf(args[1])
 	if len(raw) != 4*m.inputLen {
 		return errorValue("input has the wrong size for this model")
 	}
