@@ -124,7 +124,7 @@ func BandPlan(layers []Layer, n int) [][]Exchange {
 }
 
 // SetInput copies one preprocessed input ([Size][Size][3]) into the zero-bordered
-// buffer the first layer reads, as Forward does first.
+// buffer the first layer reads (Forward starts with it).
 func (m *Model) SetInput(input []float32) error {
 	if len(input) != m.InputLen() {
 		return fmt.Errorf("mobilenet: input has %d values, the %dx%d model wants %d (%dx%dx3)",

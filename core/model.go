@@ -1,7 +1,6 @@
 package core
 
 import (
-	"fmt"
 	"runtime"
 	"time"
 )
@@ -74,14 +73,8 @@ func (m *Model) InputLen() int { return m.Size * m.Size * 3 }
 // in [-1, 1]) and returns the 1000 logits (before softmax). The returned slice and
 // Features are owned by the model and overwritten by the next call.
 func (m *Model) Forward(input []float32) ([]float32, error) {
-	if len(input) != m.InputLen() {
-		return nil, fmt.Errorf("mobilenet: input has %d values, the %dx%d model wants %d (%dx%dx3)",
-			len(input), m.Size, m.Size, m.InputLen(), m.Size, m.Size)
-	}
-	// Copy the input into the interior of the zero-bordered buffer.
-	s, row := m.Size, (m.Size+2)*3
-	for y := 0; y < s; y++ {
-		copy(m.in[(y+1)*row+3:][:s*3], input[y*s*3:][:s*3])
+	if err := m.SetInput(input); err != nil {
+		return nil, err
 	}
 	// The layer table, in order, on this goroutine; when the helpers take part
 	// (beginParallel), runSplit shares each layer's parts out among them.

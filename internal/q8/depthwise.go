@@ -46,7 +46,6 @@ func (d *DW) padded(src []int16, h, w int) []int16 {
 	clear(p[(h+1)*row:])
 	for y := 0; y < h; y++ {
 		r := p[(y+1)*row:][:row]
-		r[0], r[row-1] = 0, 0
 		clear(r[:c])
 		clear(r[row-c:])
 		copy(r[c:row-c], src[y*w*c:][:w*c])

@@ -31,15 +31,12 @@ type Model struct {
 	LayerTimes []time.Duration // one per entry of Layers
 }
 
-// qstep is one layer bound to its weights: kernel in core's layout and per-channel
-// factors (m, b: requantization; for the classifier, m holds the logit scales and b
-// the biases), or pw for a pointwise layer.
+// qstep is one layer bound to its packed kernel: pw for the first conv (as Im2col
+// patches), the pointwise layers and the classifier, dw for the depthwise layers.
 type qstep struct {
-	l      core.Layer
-	kernel []int8
-	m, b   []float32
-	pw     *PW
-	dw     *DW
+	l  core.Layer
+	pw *PW
+	dw *DW
 }
 
 // slack is the spare int16 values past every activation buffer: the wasm pointwise
@@ -64,21 +61,23 @@ func NewModel(w *Weights, size int) (*Model, error) {
 		if l.Kind != core.AvgPool {
 			p := w.Layers[pi]
 			pi++
-			st.kernel = p.Kernel
+			// Per-channel factors: requantization (m, b), or for the classifier the
+			// logit scales and the biases.
+			var mul, add []float32
 			switch l.Kind {
 			case core.Conv3x3:
-				st.m, st.b = requantFactors(p, InputScale)
+				mul, add = requantFactors(p, InputScale)
 			case core.FullyConn:
-				st.m, st.b = logitScales(p), p.Bias
-				st.pw = NewLogits(p.Kernel, st.m, st.b, l.InC, l.OutC)
+				mul, add = logitScales(p), p.Bias
+				st.pw = NewLogits(p.Kernel, mul, add, l.InC, l.OutC)
 			default:
-				st.m, st.b = requantFactors(p, ActScale)
+				mul, add = requantFactors(p, ActScale)
 			}
 			if l.Kind == core.Depthwise {
-				st.dw = NewDW(p.Kernel, st.m, st.b, l.InC)
+				st.dw = NewDW(p.Kernel, mul, add, l.InC)
 			}
 			if l.Kind == core.Pointwise || l.Kind == core.Conv3x3 {
-				st.pw = NewPW(p.Kernel, st.m, st.b, l.KernelLen()/l.OutC, l.OutC)
+				st.pw = NewPW(p.Kernel, mul, add, l.KernelLen()/l.OutC, l.OutC)
 			}
 		}
 		m.steps = append(m.steps, st)
