@@ -134,10 +134,9 @@ export class CameraLoop {
     const t0 = performance.now();
     this.snapshot(vw, vh, options)
       .finally(() => { this.capturing = false; })
-      .then(({ input, crop }) => {
+      .then(({ input, crop, transfer }) => {
         const captured = performance.now() - t0;
         if (this.stream !== stream) { input.close?.(); return undefined; }
-        const transfer = input instanceof ImageBitmap || (typeof VideoFrame === 'function' && input instanceof VideoFrame);
         return this.hooks.classify(clf, input, { ...options, crop, transfer }).then((preds) => {
           this.done++;
           const t = preds.timings;
@@ -163,7 +162,8 @@ export class CameraLoop {
       });
   }
 
-  // snapshot returns what to classify: an input-size bitmap of the (cropped) frame, or,
+  // snapshot returns what to classify and whether the module may take it (transfer:
+  // the page made it for this call and never reuses it): an input-size bitmap of the (cropped) frame, or,
   // where createImageBitmap cannot crop and resize a video (it throws TypeError for
   // options it does not know), the <video> itself, which the module snapshots at full
   // size for the engine to crop and resize (slower; chosen once, on the first failure).
@@ -171,7 +171,7 @@ export class CameraLoop {
     if (this.captureFrames) {
       // A/B (?capture=frame): a VideoFrame, transferred; the worker reads the whole
       // frame and the engine crops and resizes it.
-      return { input: new VideoFrame(this.video), crop: options.crop };
+      return { input: new VideoFrame(this.video), crop: options.crop, transfer: true };
     }
     if (this.fastCapture !== false) {
       const [sx, sy, sw, sh] = centralCrop(vw, vh, options.crop);
@@ -180,13 +180,13 @@ export class CameraLoop {
           { resizeWidth: options.size, resizeHeight: options.size, resizeQuality: RESIZE_QUALITY });
         this.fastCapture = true;
         // The crop is applied: the engine gets the whole bitmap.
-        return { input: bitmap, crop: false };
+        return { input: bitmap, crop: false, transfer: true };
       } catch (err) {
         if (this.fastCapture || !(err instanceof TypeError || err?.name === 'NotSupportedError')) throw err;
         this.fastCapture = false;
       }
     }
-    return { input: this.video, crop: options.crop };
+    return { input: this.video, crop: options.crop, transfer: false };
   }
 
   counters() {

@@ -45,8 +45,7 @@ let clfFile = null; // the weights file clf was loaded from
 // The latest call made on each classifier: its calls settle in call order, so once
 // this one settled, all have (a replaced classifier is disposed after that).
 const lastCall = new WeakMap();
-let modelHashes = new Map(); // file -> content hash from weights/index.json
-let modelPrecisions = new Map(); // file -> 'f32' | 'int8' (index.json: what load() runs it as)
+let models = new Map(); // file -> its weights/index.json entry (sha256, precision, ...)
 let loading = null; // {file, promise} of a model being loaded
 let modelReady; // resolves once the first model is usable
 const modelReadyPromise = new Promise((r) => { modelReady = r; });
@@ -83,8 +82,7 @@ async function listModels() {
   const preferred = list.find((m) => m.file === params.get('model')) ??
     list.find((m) => m.alpha === 0.75 && m.f16) ?? list.find((m) => m.alpha === 0.75) ?? list[0];
   if (preferred) ui.model.value = preferred.file;
-  modelHashes = new Map(list.map((m) => [m.file, m.sha256]));
-  modelPrecisions = new Map(list.map((m) => [m.file, m.precision ?? 'f32']));
+  models = new Map(list.map((m) => [m.file, m]));
   return list;
 }
 
@@ -102,8 +100,8 @@ async function switchModel(file) {
   const promise = (async () => {
     // Versioned by content: serve.go sends ?v= URLs as immutable, and a rebuilt model
     // gets a new URL (a stale cached copy is never mixed with new code).
-    const hash = modelHashes.get(file);
-    const precision = modelPrecisions.get(file) ?? 'f32';
+    const hash = models.get(file)?.sha256;
+    const precision = models.get(file)?.precision ?? 'f32';
     const next = await load({
       model: `weights/${file}${hash ? `?v=${hash}` : ''}`,
       precision,

@@ -365,7 +365,8 @@ export class Classifier {
   #pending = 0;
   #dead = null;
   #idleWaiters = [];
-  #canvas = null;
+  #canvas = null; // with #ctx: the reused canvas of the main-thread fallback in #draw
+  #ctx = null;
   #workerDraws; // the workers can read ImageBitmaps themselves (OffscreenCanvas there)
 
   constructor(units, info, engines = units) {
@@ -445,7 +446,7 @@ export class Classifier {
   #fail(err) {
     if (this.#dead) return;
     this.#dead = err.code === 'ECRASHED'
-      ? new MobileNetError('ECRASHED', `${err.message.replace(/^mobilenet: /, '')} (this instance is unusable)`)
+      ? new MobileNetError('ECRASHED', `${err.message} (this instance is unusable)`)
       : err;
     for (const job of this.#queue) job.reject(err);
     this.#queue = [];
@@ -553,10 +554,10 @@ export class Classifier {
     }
     if (!this.#canvas) {
       this.#canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(w, h) : document.createElement('canvas');
+      this.#ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
     }
-    const c = this.#canvas;
+    const c = this.#canvas, ctx = this.#ctx;
     if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
-    const ctx = c.getContext('2d', { willReadFrequently: true });
     ctx.clearRect(0, 0, w, h);
     let pixels;
     try {

@@ -18,7 +18,7 @@ import { LIMITS } from './mobilenet-limits.js';
 // v1 stored bytes before they were checked; its entries are never read.
 export const CACHE_NAME = 'mobilenet-go-models-v2';
 
-export class FetchError extends Error {
+export class CodedError extends Error {
   constructor(code, message) { super(message); this.code = code; }
 }
 
@@ -36,7 +36,7 @@ const BYTES_PER = { float32: 4, int32: 4, uint16: 2, float16: 2, uint8: 1 };
  */
 export function checkShardPath(p) {
   const refuse = (why) => {
-    throw new FetchError('EMODEL', `shard ${JSON.stringify(p)} leaves the model's folder (${why}): ${SHARD_PATH_RULE}`);
+    throw new CodedError('EMODEL', `shard ${JSON.stringify(p)} leaves the model's folder (${why}): ${SHARD_PATH_RULE}`);
   };
   if (typeof p !== 'string' || p === '') refuse('empty path');
   let dec;
@@ -59,7 +59,7 @@ export function shardURL(modelURL, p) {
   const dir = base.pathname.slice(0, base.pathname.lastIndexOf('/') + 1);
   const u = new URL(p, base);
   if (u.protocol !== base.protocol || u.host !== base.host || !u.pathname.startsWith(dir) || u.search || u.hash) {
-    throw new FetchError('EMODEL', `shard ${JSON.stringify(p)} resolves to ${u.href}, outside ${dir}: ${SHARD_PATH_RULE}`);
+    throw new CodedError('EMODEL', `shard ${JSON.stringify(p)} resolves to ${u.href}, outside ${dir}: ${SHARD_PATH_RULE}`);
   }
   return u.href;
 }
@@ -69,28 +69,28 @@ export function shardURL(modelURL, p) {
  * every path confined and listed once, at most LIMITS.maxShards paths and
  * LIMITS.maxWeightsBytes declared. Returns [{paths, bytes}] per group.
  */
-export function manifestPlan(modelJSON, modelURL) {
+function manifestPlan(modelJSON, modelURL) {
   let manifest;
   try {
     manifest = JSON.parse(new TextDecoder().decode(modelJSON)).weightsManifest;
   } catch (err) {
-    throw new FetchError('EMODEL', `${modelURL} is not valid JSON: ${err.message}`);
+    throw new CodedError('EMODEL', `${modelURL} is not valid JSON: ${err.message}`);
   }
   if (!Array.isArray(manifest)) {
-    throw new FetchError('EMODEL', `${modelURL} has no weightsManifest: it is not a TF.js layers model`);
+    throw new CodedError('EMODEL', `${modelURL} has no weightsManifest: it is not a TF.js layers model`);
   }
   const seen = new Set();
   let total = 0;
   const groups = manifest.map((group, gi) => {
     const paths = group?.paths ?? [];
-    if (!Array.isArray(paths)) throw new FetchError('EMODEL', `${modelURL}: weightsManifest group ${gi + 1} has no paths list`);
+    if (!Array.isArray(paths)) throw new CodedError('EMODEL', `${modelURL}: weightsManifest group ${gi + 1} has no paths list`);
     if (seen.size + paths.length > LIMITS.maxShards) {
-      throw new FetchError('ETOOBIG', `${modelURL}: weightsManifest names more than ${LIMITS.maxShards} shard files`);
+      throw new CodedError('ETOOBIG', `${modelURL}: weightsManifest names more than ${LIMITS.maxShards} shard files`);
     }
     for (const p of paths) {
       checkShardPath(p);
       const key = new URL(p, 'http://x/m/').pathname; // "a" and "./a" are the same file
-      if (seen.has(key)) throw new FetchError('EMODEL', `${modelURL}: shard ${JSON.stringify(p)} is listed twice in weightsManifest`);
+      if (seen.has(key)) throw new CodedError('EMODEL', `${modelURL}: shard ${JSON.stringify(p)} is listed twice in weightsManifest`);
       seen.add(key);
     }
     let bytes = 0;
@@ -100,7 +100,7 @@ export function manifestPlan(modelJSON, modelURL) {
       bytes += n * (BYTES_PER[dtype] ?? 4);
     }
     if (!Number.isFinite(bytes) || (total += bytes) > LIMITS.maxWeightsBytes) {
-      throw new FetchError('ETOOBIG', `${modelURL}: weightsManifest declares more than ${LIMITS.maxWeightsBytes} bytes of weights`);
+      throw new CodedError('ETOOBIG', `${modelURL}: weightsManifest declares more than ${LIMITS.maxWeightsBytes} bytes of weights`);
     }
     return { paths, bytes };
   });
@@ -126,13 +126,13 @@ function modelFileLimit(head, what) {
   if (!MNW_MAGIC.every((b, i) => head[i] === b)) return LIMITS.maxModelJSONBytes;
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const layers = dv.getUint32(20, true);
-  if (layers === 0 || layers > MNW_MAX_LAYERS) throw new FetchError('EMODEL', `${what}: its .mnw header claims ${layers} layers`);
+  if (layers === 0 || layers > MNW_MAX_LAYERS) throw new CodedError('EMODEL', `${what}: its .mnw header claims ${layers} layers`);
   const tableLen = MNW_HEADER + layers * MNW_LAYER;
   if (head.length < tableLen) return undefined;
   // Bytes per kernel value and per output channel (bias; int8 adds a float32 scale),
   // as weights/mnw's FileSize: 1 = float32, 2 = float16, 3 = int8.
   const [width, perChannel] = { 1: [4, 4], 2: [2, 2], 3: [1, 8] }[head[6]] ?? [];
-  if (!width) throw new FetchError('EMODEL', `${what}: its .mnw header has an unknown storage type ${head[6]}`);
+  if (!width) throw new CodedError('EMODEL', `${what}: its .mnw header has an unknown storage type ${head[6]}`);
   let bytes = 0;
   for (let off = MNW_HEADER; off < tableLen; off += MNW_LAYER) {
     bytes += dv.getUint32(off, true) * dv.getUint32(off + 4, true) * dv.getUint32(off + 8, true) * dv.getUint32(off + 12, true) * width +
@@ -140,7 +140,7 @@ function modelFileLimit(head, what) {
   }
   const size = tableLen + bytes + 4;
   if (size > LIMITS.maxMnwBytes) {
-    throw new FetchError('ETOOBIG', `${what}: its .mnw header implies ${size} bytes, more than the ${LIMITS.maxMnwBytes}-byte limit`);
+    throw new CodedError('ETOOBIG', `${what}: its .mnw header implies ${size} bytes, more than the ${LIMITS.maxMnwBytes}-byte limit`);
   }
   return size;
 }
@@ -151,7 +151,7 @@ class Budget {
   constructor(left, describe) { this.left = left; this.describe = describe; }
   take(n, what) {
     this.left -= n;
-    if (this.left < 0) throw new FetchError('ETOOBIG', `${what} is larger than ${this.describe()}: aborted`);
+    if (this.left < 0) throw new CodedError('ETOOBIG', `${what} is larger than ${this.describe()}: aborted`);
   }
 }
 
@@ -269,7 +269,7 @@ export class Fetcher {
   async fromCached(res, url, what, limitOf, budget, expected) {
     let data;
     try { data = new Uint8Array(await res.arrayBuffer()); } catch (err) {
-      throw new FetchError('EDOWNLOAD', `cannot read the cached ${what} (${url}): ${err.message}`);
+      throw new CodedError('EDOWNLOAD', `cannot read the cached ${what} (${url}): ${err.message}`);
     }
     this.check(data, data.length, url, what, limitOf, budget);
     if (!expected) this.progress?.expect(data.length);
@@ -281,13 +281,13 @@ export class Fetcher {
   // code ETOOBIG); within, a folder's file: URL, asks it to refuse (code EMODEL) a file
   // whose real path (symlinks resolved) is outside that folder.
   async getLocal(url, what, limitOf, budget, expected, within) {
-    if (!this.readLocal) throw new FetchError('EDOWNLOAD', `cannot read ${what} at ${url}: file: URLs are only read in Node`);
+    if (!this.readLocal) throw new CodedError('EDOWNLOAD', `cannot read ${what} at ${url}: file: URLs are only read in Node`);
     let data;
     try {
       data = await this.readLocal(url, Math.max(0, budget.left), { within });
     } catch (err) {
-      if (err?.code === 'ETOOBIG' || err?.code === 'EMODEL') throw new FetchError(err.code, `${what} at ${url}: ${err.message}`);
-      throw new FetchError('EDOWNLOAD', `cannot read ${what} at ${url}: ${err?.code ?? err?.message} (check the path; run make to build web/)`);
+      if (err?.code === 'ETOOBIG' || err?.code === 'EMODEL') throw new CodedError(err.code, `${what} at ${url}: ${err.message}`);
+      throw new CodedError('EDOWNLOAD', `cannot read ${what} at ${url}: ${err?.code ?? err?.message} (check the path; run make to build web/)`);
     }
     this.check(data, data.length, url, what, limitOf, budget);
     if (!expected) this.progress?.expect(data.length);
@@ -299,13 +299,13 @@ export class Fetcher {
   check(data, n, url, what, limitOf, budget) {
     const limit = limitOf?.(data, `${what} (${url})`);
     if (limit !== undefined && n > limit) {
-      throw new FetchError('ETOOBIG', `${what} (${url}) is ${n} bytes, more than its format allows (${limit})`);
+      throw new CodedError('ETOOBIG', `${what} (${url}) is ${n} bytes, more than its format allows (${limit})`);
     }
     budget.take(n, `${what} (${url})`);
   }
 
   aborted(what, url) {
-    return new FetchError('EABORTED', `the download of ${what} from ${url} was aborted`);
+    return new CodedError('EABORTED', `the download of ${what} from ${url} was aborted`);
   }
 
   // download GETs url with a stall timer, streaming into one buffer and aborting as
@@ -320,7 +320,7 @@ export class Fetcher {
       timer = setTimeout(() => { stalled = true; ctl.abort(); }, this.stallMs);
     };
     const fail = (err) => {
-      if (stalled) return new FetchError('ETIMEOUT', `the download of ${what} from ${url} stalled: no data for ${this.stallMs} ms`);
+      if (stalled) return new CodedError('ETIMEOUT', `the download of ${what} from ${url} stalled: no data for ${this.stallMs} ms`);
       if (this.controller.signal.aborted) return this.aborted(what, url);
       return err;
     };
@@ -330,19 +330,19 @@ export class Fetcher {
       try {
         res = await fetch(url, { signal: ctl.signal, headers });
       } catch (err) {
-        const e = fail(new FetchError('EDOWNLOAD', `failed to download ${what} from ${url}: ${err.message} (network error, offline, or blocked by CORS)`));
+        const e = fail(new CodedError('EDOWNLOAD', `failed to download ${what} from ${url}: ${err.message} (network error, offline, or blocked by CORS)`));
         e.network = e.code === 'EDOWNLOAD';
         throw e;
       }
       if (res.status === 304 && headers) { res.body?.cancel().catch(() => {}); return { notModified: true }; }
       if (!res.ok) {
         res.body?.cancel().catch(() => {});
-        throw new FetchError('EDOWNLOAD', `failed to download ${what} from ${url}: HTTP ${res.status} ${res.statusText} (check the URL; run make to build web/)`);
+        throw new CodedError('EDOWNLOAD', `failed to download ${what} from ${url}: HTTP ${res.status} ${res.statusText} (check the URL; run make to build web/)`);
       }
       const length = Number(res.headers.get('content-length')) || 0;
       if (length > budget.left) {
         res.body?.cancel().catch(() => {});
-        throw new FetchError('ETOOBIG', `${what} (${url}) is ${length} bytes, more than ${budget.describe()}`);
+        throw new CodedError('ETOOBIG', `${what} (${url}) is ${length} bytes, more than ${budget.describe()}`);
       }
       if (!expected) this.progress?.expect(length);
       const data = await this.readBody(res, url, what, limitOf, budget, length, arm, ctl);
@@ -368,7 +368,7 @@ export class Fetcher {
         try {
           step = await reader.read();
         } catch (err) {
-          throw new FetchError('EDOWNLOAD', `download of ${what} from ${url} broke off: ${err.message}`);
+          throw new CodedError('EDOWNLOAD', `download of ${what} from ${url} broke off: ${err.message}`);
         }
         if (step.done) break;
         arm();
@@ -381,11 +381,11 @@ export class Fetcher {
           if (chunks.length > 1) chunks = [concat(chunks, n)];
           limit = limitOf(chunks[0], name);
           if (limit !== undefined && length > limit) {
-            throw new FetchError('ETOOBIG', `${name} is ${length} bytes, more than its format allows (${limit})`);
+            throw new CodedError('ETOOBIG', `${name} is ${length} bytes, more than its format allows (${limit})`);
           }
         }
         if (limit !== undefined && n > limit) {
-          throw new FetchError('ETOOBIG', `${name} is longer than its format allows (${limit} bytes): aborted`);
+          throw new CodedError('ETOOBIG', `${name} is longer than its format allows (${limit} bytes): aborted`);
         }
       }
     } catch (err) {

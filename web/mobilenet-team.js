@@ -195,6 +195,7 @@ class PortMail {
     this.go = go;
     this.queues = {}; // peer -> messages not yet taken
     this.waiting = {}; // peer -> resolve of the recv waiting for it
+    this.ports = ports;
     for (const [peer, port] of Object.entries(ports)) {
       this.queues[peer] = [];
       const on = (m) => {
@@ -203,7 +204,6 @@ class PortMail {
       };
       if (typeof port.on === 'function') port.on('message', on); // Node's worker_threads port
       else { port.onmessage = (ev) => on(ev.data); }
-      this.ports = { ...this.ports, [peer]: port };
     }
   }
 

@@ -8,7 +8,7 @@
 // answered by {id, ok: true, value} or {id, ok: false, error, code}; plus
 // {type: 'progress', loaded, total} during init and {type: 'fatal', error} if Go exits.
 import './wasm_exec.js'; // Go's runtime glue, a classic script: defines globalThis.Go
-import { Fetcher, Progress, looksLikeJSON } from './mobilenet-fetch.js';
+import { CodedError, Fetcher, Progress, looksLikeJSON } from './mobilenet-fetch.js';
 import { joinTeam } from './mobilenet-team.js';
 
 let port; // {post(msg, transfer), onMessage(fn)}
@@ -48,10 +48,6 @@ let team = null; // with load({threads}): this worker's part in splitting each f
 let labels = null;
 let outF64 = null; // Go writes results here: [decode, preprocess, inference, n, (index, prob)...]
 let featureLength = 0;
-
-class CodedError extends Error {
-  constructor(code, message) { super(message); this.code = code; }
-}
 
 async function handle(msg) {
   switch (msg.type) {

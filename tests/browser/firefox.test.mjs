@@ -8,14 +8,14 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { FIREFOX_FAKE_CAMERA_PREFS, launchFirefox } from '../support/browsers.mjs';
 import { startServer as startStaticServer } from '../support/static-server.mjs';
-import { ARTIFACTS, ROOT, SAMPLES, dropFiles, manifest, startServer } from '../support/page.mjs';
+import { ARTIFACTS, ROOT, SAMPLES, dropFiles, ROWS, startServer } from '../support/page.mjs';
 
 const DROP_PHOTO = 'n04120489_running_shoe.JPEG';
 const SLOW = 120_000;
 let server, firefox, rows;
 
 before(async () => {
-  rows = await manifest();
+  rows = ROWS;
   await mkdir(ARTIFACTS, { recursive: true });
   server = await startServer();
   firefox = await launchFirefox({ prefs: FIREFOX_FAKE_CAMERA_PREFS });

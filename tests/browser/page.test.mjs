@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ARTIFACTS, ROOT, SAMPLES, dropFiles, launch, makeY4M, manifest, openPage, startServer,
+  ARTIFACTS, ROOT, SAMPLES, dropFiles, launch, makeY4M, ROWS, openPage, startServer,
 } from '../support/page.mjs';
 import { fakeCameraArgs, launchChromium } from '../support/browsers.mjs';
 
@@ -26,7 +26,7 @@ const photo = async (file) => ({ name: file, type: 'image/jpeg', bytes: await re
 const indexOf = (file) => classes.get(file);
 
 before(async () => {
-  classes = new Map((await manifest()).map((r) => [r.file, r.index]));
+  classes = new Map(ROWS.map((r) => [r.file, r.index]));
   work = await mkdtemp(path.join(tmpdir(), 'page-test-'));
   await mkdir(ARTIFACTS, { recursive: true });
   server = await startServer();

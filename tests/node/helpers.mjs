@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ROWS } from '../support/samples.mjs';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const shared = resolve(repo, process.env.SHARED ?? '../shared');
@@ -18,12 +19,9 @@ export const moduleURL = new URL('../../web/mobilenet-node.js', import.meta.url)
 /** The model tests load: the .mnw built by make when present, else the TF.js directory's model.json. */
 export const testModel = existsSync(packedModel) ? packedModel : modelJSON;
 
-/** manifest.csv rows: {file, index, name}. */
+/** manifest.csv rows (tests/support/samples.mjs's) with each photo's path: {file, index, wnid, name, path}. */
 export function manifest() {
-  return readFileSync(join(samples, 'manifest.csv'), 'utf8').trim().split('\n').slice(1).map((line) => {
-    const [file, index, , name] = line.split(',');
-    return { file, index: Number(index), name, path: join(samples, file) };
-  });
+  return ROWS.map((r) => ({ ...r, path: join(samples, r.file) }));
 }
 
 /** Every n-th sample, count of them. */

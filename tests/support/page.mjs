@@ -54,8 +54,8 @@ export async function launch(extraArgs = []) {
   return launchChromium({ args: [...SOFTWARE_WEBGL_ARGS, ...extraArgs] });
 }
 
-/** The manifest rows of the shared samples: {file, index, wnid, name} (samples.mjs's ROWS). */
-export async function manifest() { return ROWS; }
+/** The manifest rows of the shared samples: {file, index, wnid, name}. */
+export { ROWS };
 
 /** Page errors and console errors, collected so a test can assert there were none. */
 export function watchErrors(page) {
