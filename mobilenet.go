@@ -43,6 +43,7 @@ import (
 
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -85,16 +86,34 @@ func Load(src string, opts ...Option) (*Classifier, error) {
 	if o.err != nil {
 		return nil, o.err
 	}
-	w, err := weights.Load(src)
+	e, err := loadEngine(src, o)
 	if err != nil {
-		return nil, fmt.Errorf("mobilenet: %w", err)
-	}
-	e, err := pipeline.NewWithPrecision(w, o.size, o.precision)
-	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
 	e.SetThreads(o.threads)
 	return &Classifier{engine: e, size: o.size, crop: o.crop}, nil
+}
+
+// loadEngine loads src for o's precision: int8 uses an int8 .mnw file's stored
+// weights (weights.LoadInt8), quantizing only float models.
+func loadEngine(src string, o options) (*pipeline.Engine, error) {
+	var e *pipeline.Engine
+	var err error
+	if o.precision == pipeline.Int8 {
+		var q *q8.Weights
+		if q, err = weights.LoadInt8(src); err == nil {
+			e, err = pipeline.NewInt8(q, o.size)
+		}
+	} else {
+		var w *core.Weights
+		if w, err = weights.Load(src); err == nil {
+			e, err = pipeline.New(w, o.size)
+		}
+	}
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return e, nil
 }
 
 // Classify returns the k most probable classes of img, best first (k above

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 // Load reads MobileNet v1 weights from src: a .mnw file, a TF.js layers model
@@ -19,19 +21,32 @@ import (
 // src itself is trusted (the caller chose it); what it contains is not: shard paths
 // stay inside model.json's folder (and origin), and every file is bounded by the size
 // its format implies (internal/limits).
-func Load(src string) (*core.Weights, error) {
-	var w *core.Weights
+func Load(src string) (*core.Weights, error) { return load(src, decode) }
+
+// LoadInt8 is Load for the int8 network: an int8 .mnw file gives its stored int8
+// weights as they are; any other model is loaded as Load does and quantized
+// (q8.Quantize). The same bounds apply.
+func LoadInt8(src string) (*q8.Weights, error) { return load(src, decodeInt8) }
+
+// load reads src (a URL or a path) and hands its bytes to dec.
+func load[T any](src string, dec decoder[T]) (T, error) {
+	var w T
 	var err error
 	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
-		w, err = loadURL(src)
+		w, err = loadURL(src, dec)
 	} else {
-		w, err = loadPath(src)
+		w, err = loadPath(src, dec)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("weights: %s: %w", src, err)
+		var zero T
+		return zero, fmt.Errorf("weights: %s: %w", src, err)
 	}
 	return w, nil
 }
+
+// decoder turns a loaded model file (name, bytes, and its shards on demand) into
+// weights: decode for float, decodeInt8 for int8.
+type decoder[T any] func(name string, data []byte, readShard shardReader) (T, error)
 
 // shardReader returns a weight shard by its manifest path, reading at most maxBytes.
 type shardReader func(name string, maxBytes int) ([]byte, error)
@@ -52,10 +67,28 @@ func decode(name string, data []byte, readShard shardReader) (*core.Weights, err
 	return parseTFJS(data, readShard)
 }
 
-func loadPath(src string) (*core.Weights, error) {
-	fi, err := os.Stat(src)
+// decodeInt8 reads an int8 .mnw file as stored, anything else through decode and
+// q8.Quantize.
+func decodeInt8(name string, data []byte, readShard shardReader) (*q8.Weights, error) {
+	if mnw.IsInt8(data) {
+		q, err := mnw.DecodeInt8(data)
+		if err != nil {
+			return nil, fmt.Errorf(".mnw: %w", err)
+		}
+		return q, nil
+	}
+	w, err := decode(name, data, readShard)
 	if err != nil {
 		return nil, err
+	}
+	return q8.Quantize(w)
+}
+
+func loadPath[T any](src string, dec decoder[T]) (T, error) {
+	var zero T
+	fi, err := os.Stat(src)
+	if err != nil {
+		return zero, err
 	}
 	file := src
 	if fi.IsDir() {
@@ -63,19 +96,19 @@ func loadPath(src string) (*core.Weights, error) {
 	}
 	data, err := readLocal(file)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	if IsPacked(data) || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
-		return decode(file, data, nil)
+		return dec(file, data, nil)
 	}
 	// os.Root confines every shard to model.json's directory, symlinks included:
 	// a link inside the folder that points out of it is refused too.
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer root.Close()
-	return decode(file, data, func(name string, maxBytes int) ([]byte, error) {
+	return dec(file, data, func(name string, maxBytes int) ([]byte, error) {
 		rel, err := checkShardPath(name)
 		if err != nil {
 			return nil, err
@@ -119,22 +152,23 @@ func readLocal(name string) ([]byte, error) {
 	return readModelFile(f, size, name)
 }
 
-func loadURL(src string) (*core.Weights, error) {
+func loadURL[T any](src string, dec decoder[T]) (T, error) {
+	var zero T
 	u, err := url.Parse(src)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	if u.Host == "" {
-		return nil, errors.New("URL has no host")
+		return zero, errors.New("URL has no host")
 	}
 	if strings.HasSuffix(u.Path, "/") {
 		u = u.JoinPath("model.json")
 	}
 	data, base, err := fetchModelFile(u)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	return decode(base.Path, data, func(name string, maxBytes int) ([]byte, error) {
+	return dec(base.Path, data, func(name string, maxBytes int) ([]byte, error) {
 		abs, err := shardURL(base, name) // relative to model.json, after redirects
 		if err != nil {
 			return nil, err

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/limits"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
+	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 // writeDir writes a synthetic model to a temporary directory.
@@ -80,5 +84,51 @@ func TestLoadLocalErrors(t *testing.T) {
 	os.WriteFile(big, append([]byte("{"), bytes.Repeat([]byte(" "), limits.MaxModelJSONBytes)...), 0o644)
 	if _, err := Load(big); !errors.Is(err, errTooBig) || !strings.Contains(err.Error(), "model.json may be") {
 		t.Errorf("size limit: %v", err)
+	}
+}
+
+// LoadInt8 returns an int8 file's stored weights, not a re-quantization of the
+// floats they stand for: with a layer's codes halved (max |q| 63, not 127), the
+// re-quantized scale and codes would differ from the stored ones.
+func TestLoadInt8KeepsStoredWeights(t *testing.T) {
+	w, err := core.RandomWeights(0.25, 128, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := q8.Quantize(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range q.Layers[0].Kernel {
+		q.Layers[0].Kernel[i] = v / 2
+	}
+	var buf bytes.Buffer
+	if err := mnw.EncodeInt8(&buf, q); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.mnw")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadInt8(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range q.Layers {
+		if !slices.Equal(got.Layers[i].Kernel, q.Layers[i].Kernel) || !slices.Equal(got.Layers[i].Scale, q.Layers[i].Scale) {
+			t.Fatalf("layer %d: LoadInt8 changed the stored int8 weights", i)
+		}
+	}
+	// A float model is quantized as q8.Quantize does.
+	fpath := filepath.Join(t.TempDir(), "f.mnw")
+	if err := os.WriteFile(fpath, encode(t, w, false), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fq, err := LoadInt8(fpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := q8.Quantize(w); !slices.Equal(fq.Layers[3].Kernel, want.Layers[3].Kernel) {
+		t.Fatal("LoadInt8 of a float file differs from q8.Quantize")
 	}
 }

@@ -27,22 +27,6 @@ func ParsePrecision(s string) (Precision, error) {
 	return "", fmt.Errorf("precision %q: want f32 or int8", s)
 }
 
-// NewWithPrecision is New for float weights run at precision p: Int8 quantizes
-// them first (q8.Quantize).
-func NewWithPrecision(w *core.Weights, size int, p Precision) (*Engine, error) {
-	if p != Int8 {
-		return New(w, size)
-	}
-	if err := w.Check(); err != nil {
-		return nil, fmt.Errorf("the model's weights are not a MobileNet v1: %w", err)
-	}
-	qw, err := q8.Quantize(w)
-	if err != nil {
-		return nil, err
-	}
-	return NewInt8(qw, size)
-}
-
 // NewInt8 prepares int8 weights for input size (0: the size they were trained at).
 func NewInt8(qw *q8.Weights, size int) (*Engine, error) {
 	if err := qw.Check(); err != nil {

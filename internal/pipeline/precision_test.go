@@ -15,7 +15,11 @@ func TestInt8EngineRunsTheQuantizedNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := NewWithPrecision(w, 0, Int8)
+	qw, err := q8.Quantize(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := NewInt8(qw, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +38,6 @@ func TestInt8EngineRunsTheQuantizedNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same input through q8 directly.
-	qw, _ := q8.Quantize(w)
 	m, err := q8.NewModel(qw, 128)
 	if err != nil {
 		t.Fatal(err)
