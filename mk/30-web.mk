@@ -49,7 +49,7 @@ web/weights/index.json: $(WEB_WEIGHTS) $(wildcard web/weights/mobilenet_v1_*.mnw
 # Raw and gzipped sizes of what a page downloads.
 web-sizes: web
 	@for f in $(WEB_WASM) web/wasm_exec.js web/mobilenet.js web/mobilenet-core.js web/mobilenet-worker.js \
-	  web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-team.js $(WEB_WEIGHTS); do \
+	  web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-pixels.js web/mobilenet-team.js $(WEB_WEIGHTS); do \
 	  printf '%-45s %10d bytes raw %10d gzipped\n' $$f $$(wc -c < $$f) $$(gzip -9c $$f | wc -c); done
 
 test-node: web node_modules
@@ -68,7 +68,7 @@ test-browser-threads: web node_modules
 # web/package/ holds its package.json, README and LICENSE. `make pack` stages the
 # shipped files in build/npm-stage/ and leaves exactly one tarball in build/npm/.
 PACK_FILES := web/mobilenet.js web/mobilenet-node.js web/mobilenet-core.js web/mobilenet-worker.js \
-  web/mobilenet-worker-node.js web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-team.js web/mobilenet.d.ts \
+  web/mobilenet-worker-node.js web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-pixels.js web/mobilenet-team.js web/mobilenet.d.ts \
   web/wasm_exec.js $(WEB_WASM) web/package/package.json web/package/README.md web/package/LICENSE
 PACK_STAGE := build/npm-stage
 NODE_LTS_DIR := build/node-lts

@@ -4,6 +4,7 @@
 // to createLoad(). Not part of the public API: import mobilenet.js (or the package).
 import { LIMITS } from './mobilenet-limits.js';
 import { sharedAvailable, teamWiring } from './mobilenet-team.js';
+import { PixelReader } from './mobilenet-pixels.js';
 
 /** The public TF.js MobileNet v1 used when load() gets no model (converted in the worker). */
 export const DEFAULT_MODEL = 'https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_1.0_224/model.json';
@@ -365,8 +366,7 @@ export class Classifier {
   #pending = 0;
   #dead = null;
   #idleWaiters = [];
-  #canvas = null; // with #ctx: the reused canvas of the main-thread fallback in #draw
-  #ctx = null;
+  #pixels = new PixelReader(); // the main-thread fallback's reused canvas (#draw)
   #workerDraws; // the workers can read ImageBitmaps themselves (OffscreenCanvas there)
 
   constructor(units, info, engines = units) {
@@ -552,24 +552,8 @@ export class Classifier {
         throw new MobileNetError('EINPUT', `cannot take a snapshot of ${describe(src)}: ${err.message}`);
       }
     }
-    if (!this.#canvas) {
-      this.#canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(w, h) : document.createElement('canvas');
-      this.#ctx = this.#canvas.getContext('2d', { willReadFrequently: true });
-    }
-    const c = this.#canvas, ctx = this.#ctx;
-    if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
-    ctx.clearRect(0, 0, w, h);
-    let pixels;
-    try {
-      ctx.drawImage(src, 0, 0, w, h);
-      pixels = ctx.getImageData(0, 0, w, h);
-    } catch (err) {
-      const hint = err?.name === 'SecurityError'
-        ? 'the image is cross-origin without CORS: serve it with CORS and set crossorigin="anonymous", or pass its bytes'
-        : 'the image could not be drawn';
-      throw new MobileNetError('EINPUT', `cannot read the pixels of ${describe(src)}: ${err.message} (${hint})`);
-    }
-    return { bytes: pixels.data.buffer, width: w, height: h };
+    const bytes = this.#pixels.read(src, w, h, describe(src), (code, msg) => new MobileNetError(code, msg));
+    return { bytes: bytes.buffer, width: w, height: h };
   }
 }
 

@@ -271,10 +271,7 @@ export class Fetcher {
     try { data = new Uint8Array(await res.arrayBuffer()); } catch (err) {
       throw new CodedError('EDOWNLOAD', `cannot read the cached ${what} (${url}): ${err.message}`);
     }
-    this.check(data, data.length, url, what, limitOf, budget);
-    if (!expected) this.progress?.expect(data.length);
-    this.progress?.add(data.length);
-    return data;
+    return this.accept(data, url, what, limitOf, budget, expected);
   }
 
   // readLocal(url, maxBytes, {within}) reads a file of at most maxBytes (else throws
@@ -289,19 +286,21 @@ export class Fetcher {
       if (err?.code === 'ETOOBIG' || err?.code === 'EMODEL') throw new CodedError(err.code, `${what} at ${url}: ${err.message}`);
       throw new CodedError('EDOWNLOAD', `cannot read ${what} at ${url}: ${err?.code ?? err?.message} (check the path; run make to build web/)`);
     }
-    this.check(data, data.length, url, what, limitOf, budget);
-    if (!expected) this.progress?.expect(data.length);
-    this.progress?.add(data.length);
-    return data;
+    return this.accept(data, url, what, limitOf, budget, expected);
   }
 
-  // check applies the format's limit and the budget to a whole file read at once.
-  check(data, n, url, what, limitOf, budget) {
+  // accept applies the format's limit and the budget to a whole file read at once
+  // (from the cache or a file: URL) and counts it as progress.
+  accept(data, url, what, limitOf, budget, expected) {
+    const n = data.length;
     const limit = limitOf?.(data, `${what} (${url})`);
     if (limit !== undefined && n > limit) {
       throw new CodedError('ETOOBIG', `${what} (${url}) is ${n} bytes, more than its format allows (${limit})`);
     }
     budget.take(n, `${what} (${url})`);
+    if (!expected) this.progress?.expect(n);
+    this.progress?.add(n);
+    return data;
   }
 
   aborted(what, url) {

@@ -10,6 +10,7 @@
 import './wasm_exec.js'; // Go's runtime glue, a classic script: defines globalThis.Go
 import { CodedError, Fetcher, Progress, looksLikeJSON } from './mobilenet-fetch.js';
 import { joinTeam } from './mobilenet-team.js';
+import { PixelReader } from './mobilenet-pixels.js';
 
 let port; // {post(msg, transfer), onMessage(fn)}
 // readLocal(url, maxBytes) => Promise<Uint8Array> reads file: URLs (the Fetcher's
@@ -223,25 +224,13 @@ async function forward({ input, size, runs, warmupMs }) {
 }
 
 // readBitmap reads an ImageBitmap's (or a transferred VideoFrame's) RGBA pixels
-// through a reused OffscreenCanvas, so the page's main thread never does the readback;
+// through a reused canvas, so the page's main thread never does the readback;
 // it closes the bitmap, which is the worker's (a snapshot, or transferred to it).
-let canvas = null, ctx = null;
+const pixels = new PixelReader();
 function readBitmap(bitmap) {
   const width = bitmap.displayWidth ?? bitmap.width, height = bitmap.displayHeight ?? bitmap.height;
   try {
-    if (!canvas) {
-      canvas = new OffscreenCanvas(width, height);
-      ctx = canvas.getContext('2d', { willReadFrequently: true });
-    }
-    if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
-    ctx.clearRect(0, 0, width, height);
-    ctx.drawImage(bitmap, 0, 0, width, height);
-    return { bytes: new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer), width, height };
-  } catch (err) {
-    const hint = err?.name === 'SecurityError'
-      ? 'the image is cross-origin without CORS: serve it with CORS and set crossorigin="anonymous", or pass its bytes'
-      : 'the image could not be drawn';
-    throw new CodedError('EINPUT', `cannot read the pixels of the image: ${err.message} (${hint})`);
+    return { bytes: pixels.read(bitmap, width, height, 'the image', (code, msg) => new CodedError(code, msg)), width, height };
   } finally {
     bitmap.close();
   }

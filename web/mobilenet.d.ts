@@ -56,8 +56,9 @@ export interface LoadOptions {
   tfjsWasmURL?: string | URL;
   /**
    * Self-host the worker: the URL of mobilenet-worker.js (which imports wasm_exec.js,
-   * mobilenet-fetch.js, mobilenet-limits.js and mobilenet-team.js next to itself). Default: next to
-   * mobilenet.js. A cross-origin worker is started through a same-origin blob: module.
+   * mobilenet-fetch.js, mobilenet-limits.js, mobilenet-pixels.js and mobilenet-team.js
+   * next to itself). Default: next to mobilenet.js. A cross-origin worker is started
+   * through a same-origin blob: module.
    * Browsers only: Node always runs the package's own worker thread.
    */
   workerURL?: string | URL;

@@ -38,7 +38,7 @@ test('the tarball holds exactly the shipped files: no weights, no dependencies',
   assert.deepEqual(files, [
     'LICENSE', 'README.md', 'classifier-simd.wasm', 'classifier-tfjs-simd.wasm', 'classifier-tfjs.wasm',
     'classifier.wasm', 'mobilenet-core.js', 'mobilenet-fetch.js', 'mobilenet-limits.js', 'mobilenet-node.js',
-    'mobilenet-team.js', 'mobilenet-worker-node.js', 'mobilenet-worker.js', 'mobilenet.d.ts', 'mobilenet.js', 'package.json', 'wasm_exec.js',
+    'mobilenet-pixels.js', 'mobilenet-team.js', 'mobilenet-worker-node.js', 'mobilenet-worker.js', 'mobilenet.d.ts', 'mobilenet.js', 'package.json', 'wasm_exec.js',
   ]);
   assert.equal(pkg.name, 'mobilenet-go');
   assert.equal(pkg.license, 'Apache-2.0');
@@ -56,7 +56,7 @@ test('the tarball holds exactly the shipped files: no weights, no dependencies',
 
 test('browser files have no node: import; the Node entry is the only main-thread one that does', () => {
   const dir = join(app, 'node_modules/mobilenet-go');
-  for (const f of ['mobilenet.js', 'mobilenet-core.js', 'mobilenet-worker.js', 'mobilenet-fetch.js', 'mobilenet-limits.js', 'mobilenet-team.js', 'wasm_exec.js']) {
+  for (const f of ['mobilenet.js', 'mobilenet-core.js', 'mobilenet-worker.js', 'mobilenet-fetch.js', 'mobilenet-limits.js', 'mobilenet-pixels.js', 'mobilenet-team.js', 'wasm_exec.js']) {
     assert.doesNotMatch(readFileSync(join(dir, f), 'utf8'), /['"]node:|require\(/, `${f} is browser code`);
   }
   assert.match(readFileSync(join(dir, 'mobilenet-node.js'), 'utf8'), /from 'node:worker_threads'/);
