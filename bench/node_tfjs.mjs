@@ -5,7 +5,7 @@ import '../tests/support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { buildNet } from './web/tfjs_net.js';
+import { buildNet } from '../tests/support/tfjs_net.js';
 import { timeNet } from './web/tfjs_time.js';
 
 const [backend, dir, config, runs] = process.argv.slice(2);

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { startServer } from '../tests/support/static-server.mjs';
 
-const folders = ['/bench/web/', '/build/bench/', '/node_modules/@tensorflow/', '/web/'];
+const folders = ['/bench/web/', '/build/bench/', '/node_modules/@tensorflow/', '/tests/support/', '/web/'];
 
 // serve starts the server on a free port of 127.0.0.1 and resolves to {url, close}.
 export async function serve(root) {

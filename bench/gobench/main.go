@@ -129,7 +129,7 @@ func prepare(out, modelDir string) error {
 	return writeJSON(filepath.Join(out, "configs.json"), done)
 }
 
-// writeMnw stores w as a float32 .mnw: TF.js (bench/web/tfjs_net.js) and our wasm
+// writeMnw stores w as a float32 .mnw: TF.js (tests/support/tfjs_net.js) and our wasm
 // build read exactly the values the native engine runs.
 func writeMnw(path string, w *core.Weights) error {
 	var b bytes.Buffer

@@ -1,4 +1,4 @@
-// Times a TF.js network (bench/web/tfjs_net.js) on one input: each run includes reading
+// Times a TF.js network (tests/support/tfjs_net.js) on one input: each run includes reading
 // the logits back (data()), as an application must. Warm-up: >= 2 runs and >= warmupMs.
 export async function timeNet(tf, net, input, runs, warmupMs) {
   const s = net.spec.size;

@@ -1,4 +1,4 @@
-// Runs a float32 .mnw file rebuilt from TF.js ops (bench/web/tfjs_net.js) on input
+// Runs a float32 .mnw file rebuilt from TF.js ops (tests/support/tfjs_net.js) on input
 // tensors written by the Go test and writes the logits: checks our engine at every
 // alpha and the benchmark's TF.js network in one go.
 //
@@ -6,7 +6,7 @@
 import '../support/quiet.mjs';
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { buildNet } from '../../bench/web/tfjs_net.js';
+import { buildNet } from '../support/tfjs_net.js';
 
 const [mnwPath, inputPath, outputPath, backend = 'cpu'] = process.argv.slice(2);
 if (!outputPath) {

@@ -1,7 +1,8 @@
 // Builds, from a float32 .mnw file (weights/README.md: BN already folded), the same
 // MobileNet v1 our Go engine runs, out of TF.js ops: fused conv2d / depthwiseConv2d
 // with bias and relu6, 'same' padding, global mean, matMul + bias. Used by the
-// oracle test and the benchmark (Node and browser); tf is passed in.
+// oracle test and the benchmark (Node and browser), so it lives in tests/support;
+// tf is passed in.
 
 // The depthwise layers' strides (core/arch.go's Table 1; conv1 is stride 2). .mnw
 // stores shapes, not strides; tests/oracle/net_test.go runs this network against
