@@ -81,16 +81,3 @@ export function count(n) {
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)}K`;
   return String(n);
 }
-
-/**
- * (The Go engine answers this itself, info(size) in wasm/classifier's bridge, but the
- * module's Classifier.info() reports the native size only.)
- * Mult-adds at input size rho from the loaded model's count at its native size: every
- * convolution's output area scales exactly with (rho/size)^2 when both are multiples of
- * 32; the classifier (featureLength x 1000) does not depend on the input size.
- */
-export function multAddsAt(info, rho) {
-  const fc = info.featureLength * 1000;
-  const r = rho / info.size;
-  return Math.round((info.multAdds - fc) * r * r + fc);
-}

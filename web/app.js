@@ -1,7 +1,7 @@
 // The live page: model selection, the camera loop, the HUD iframe over the <video> and
 // file cards, all through web/mobilenet.js's public API.
 import { load } from './mobilenet.js';
-import { FrameStats, STAGES, ms, count, multAddsAt } from './app-stats.js';
+import { FrameStats, STAGES, ms, count } from './app-stats.js';
 import { CameraLoop, cameraErrorMessage } from './app-camera.js';
 import { CardList, filesFromDataTransfer, predictionList } from './app-files.js';
 
@@ -171,9 +171,9 @@ function classifyOptions() {
 
 function modelSummary() {
   if (!clf) return null;
-  const info = clf.info();
+  const info = clf.info(rho());
   return {
-    alpha: info.alpha, size: rho(), multAdds: multAddsAt(info, rho()), params: info.params,
+    alpha: info.alpha, size: info.size, multAdds: info.multAdds, params: info.params,
     backend: info.backend, workers: info.workers, threads: info.threads, precision: info.precision,
   };
 }

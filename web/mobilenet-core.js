@@ -368,6 +368,7 @@ export class Classifier {
   #idleWaiters = [];
   #pixels = new PixelReader(); // the main-thread fallback's reused canvas (#draw)
   #workerDraws; // the workers can read ImageBitmaps themselves (OffscreenCanvas there)
+  #multAddsBySize; // the engine's info(size).multAdds for each size, from the worker
 
   constructor(units, info, engines = units) {
     this.#engines = engines;
@@ -378,12 +379,21 @@ export class Classifier {
       featureLength: info.featureLength, precision: info.precision ?? 'f32', backend: info.backend, workers: info.workers,
       threads: info.threads ?? 1, transport: info.transport ?? null,
     });
+    this.#multAddsBySize = info.multAddsBySize;
     this.#workerDraws = info.canDraw && typeof createImageBitmap === 'function';
     for (const u of units) u.onCrash = (err) => this.#fail(err);
   }
 
-  /** @returns {import('./mobilenet').ClassifierInfo} */
-  info() { return this.#info; }
+  /**
+   * info(): the model at its native size; info(size): the same with size and multAdds
+   * for that input size (the engine's own count, as classify's size option runs it).
+   * @returns {import('./mobilenet').ClassifierInfo}
+   */
+  info(size) {
+    if (size === undefined || size === this.#info.size) return this.#info;
+    checkSize(size);
+    return Object.freeze({ ...this.#info, size, multAdds: this.#multAddsBySize[size] });
+  }
 
   /** True while every worker is busy: a new call would wait (a camera loop may skip the frame). */
   get busy() { return this.#idle.length === 0; }
@@ -557,6 +567,12 @@ export class Classifier {
   }
 }
 
+function checkSize(size) {
+  if (!Number.isInteger(size) || size < 32 || size > 1024 || size % 32 !== 0) {
+    throw new MobileNetError('EOPTIONS', `size = ${size}: want a multiple of 32 from 32 to 1024 (224, 192, 160 or 128 as in the paper)`);
+  }
+}
+
 function checkOptions(o, info) {
   if (o === null || typeof o !== 'object') throw new MobileNetError('EOPTIONS', 'the options must be an object');
   const topk = o.topk ?? 5;
@@ -568,9 +584,7 @@ function checkOptions(o, info) {
     throw new MobileNetError('EOPTIONS', `threshold = ${threshold}: want a probability from 0 to 1`);
   }
   const size = o.size ?? info.size;
-  if (!Number.isInteger(size) || size < 32 || size > 1024 || size % 32 !== 0) {
-    throw new MobileNetError('EOPTIONS', `size = ${size}: want a multiple of 32 from 32 to 1024 (224, 192, 160 or 128 as in the paper)`);
-  }
+  checkSize(size);
   const c = o.crop ?? false;
   const crop = c === false ? 0 : c === true ? 0.875 : c;
   if (!(typeof crop === 'number' && crop >= 0 && crop <= 1)) {

@@ -126,6 +126,9 @@ async function init({ wasmURL, tfjsWasmURL, wasmExecURL, model, cache, exportPac
   goCall('classify', new Uint8Array(4), 1, 1, 0, 1, 1);
   const packed = exportPacked ? goCall('exportPacked') : undefined;
   info.canDraw = typeof OffscreenCanvas === 'function';
+  // The engine's mult-adds at every size classify() accepts, for Classifier.info(size).
+  info.multAddsBySize = {};
+  for (let s = 32; s <= 1024; s += 32) info.multAddsBySize[s] = goCall('info', s).multAdds;
   return [{ info, packed }, packed ? [packed.buffer] : []];
 }
 

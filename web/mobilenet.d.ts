@@ -183,7 +183,11 @@ export class Classifier {
   classify(input: ImageInput, options?: ClassifyOptions & { details?: false }): Promise<Predictions>;
   /** The pooled features (for custom classes on top). */
   embed(input: ImageInput, options?: Omit<ClassifyOptions, 'topk' | 'threshold' | 'details'>): Promise<Float32Array>;
-  info(): ClassifierInfo;
+  /**
+   * The model at its native size; with size (a multiple of 32 from 32 to 1024), the
+   * same with that size and the engine's multAdds at it (classify's size option).
+   */
+  info(size?: number): ClassifierInfo;
   /** True while every worker is busy: a camera loop may skip this frame. */
   readonly busy: boolean;
   /** Calls made and not yet settled. */

@@ -36,6 +36,17 @@ describe('wasm module vs native engine', () => {
     assert.equal(info.workers, 1);
   });
 
+  test('info(size) gives the engine\'s mult-adds at that input size', () => {
+    // Every convolution's output area scales by (128/224)^2 = 16/49; the classifier's
+    // 768x1000 does not: (325400448 - 768000) * 16/49 + 768000.
+    const at128 = clf.info(128);
+    assert.equal(at128.size, 128);
+    assert.equal(at128.multAdds, 106770432);
+    assert.equal(at128.params, clf.info().params);
+    assert.equal(clf.info(224), clf.info());
+    assert.throws(() => clf.info(100), { code: 'EOPTIONS' });
+  });
+
   test(`same top-1 as the native engine on ${photos.length} shared photos`, async () => {
     const native = await nativeClassify(photos.map((p) => p.path));
     let correct = 0;
