@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../support/browsers.mjs';
+import { blankPage } from '../support/page.mjs';
 import { startServer } from '../support/static-server.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,8 +44,7 @@ before(async () => {
   await new Promise((r) => host.listen(0, '127.0.0.1', r));
   web = await startServer({ web: join(repo, 'web') });
   browser = await launchChromium({ viewport: { width: 400, height: 300 } });
-  page = await browser.context.newPage();
-  await page.goto(`${web.url}/blank-for-tests`); // same origin as the module, no scripts
+  page = await blankPage(browser.context, web.url); // same origin as the module
 });
 
 after(async () => {

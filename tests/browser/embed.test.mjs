@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchChromium } from '../support/browsers.mjs';
+import { blankPage, classifierPage } from '../support/page.mjs';
 import { startServer } from '../support/static-server.mjs';
 import { percentile } from '../../web/app-stats.js';
 import { LABELS as labels, ROOT as repo, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
@@ -29,14 +30,6 @@ after(async () => {
   await server?.close();
 });
 
-/** A page on the server's origin with nothing on it, for page.evaluate experiments. */
-async function blankPage() {
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('pageerror:', err.message));
-  await page.goto(`${server.url}/blank-for-tests`); // a 404 page: same origin, no scripts
-  return page;
-}
-
 test('embed.html classifies a shared photo with the SIMD build', async () => {
   const page = await context.newPage();
   const errors = [];
@@ -54,13 +47,9 @@ test('embed.html classifies a shared photo with the SIMD build', async () => {
 });
 
 test('the main thread stays responsive while the worker classifies', async () => {
-  const page = await blankPage();
-  const r = await page.evaluate(async ({ model, photo }) => {
-    const { load } = await import('/mobilenet.js');
-    const clf = await load({ model });
-    const img = new Image();
-    img.src = photo;
-    await img.decode();
+  const page = await classifierPage(context, server.url, MODEL, `/samples/${tench.file}`);
+  const r = await page.evaluate(async () => {
+    const { clf, img } = globalThis;
     await clf.classify(img); // warm up
     // rAF gaps: with the work in the worker, frames keep coming every ~16 ms.
     // Something moves on every frame, so the compositor keeps producing frames.
@@ -104,7 +93,7 @@ test('the main thread stays responsive while the worker classifies', async () =>
     const blocked = await measure(async () => { const end = performance.now() + 300; while (performance.now() < end); });
     clf.dispose();
     return { worker, idle, blocked, captures };
-  }, { model: MODEL, photo: `/samples/${tench.file}` });
+  });
   console.log(`main-thread capture per call: max ${Math.max(...r.captures).toFixed(1)} ms; worker busy ${r.worker.busy.toFixed(0)} ms (${r.worker.out.length} calls, inference median ${percentile(r.worker.out.sort((a, b) => a - b), 50).toFixed(0)} ms): ` +
     `${r.worker.frames} frames, rAF gap p95 ${r.worker.p95.toFixed(1)} ms, max ${r.worker.maxGap.toFixed(1)} ms; ` +
     `idle: p95 ${r.idle.p95.toFixed(1)} ms, max ${r.idle.maxGap.toFixed(1)} ms; blocked control: max gap ${r.blocked.maxGap.toFixed(0)} ms`);
@@ -117,13 +106,9 @@ test('the main thread stays responsive while the worker classifies', async () =>
 });
 
 test('every input type gives the same answer', async () => {
-  const page = await blankPage();
-  const r = await page.evaluate(async ({ model, photo }) => {
-    const { load } = await import('/mobilenet.js');
-    const clf = await load({ model });
-    const img = new Image();
-    img.src = photo;
-    await img.decode();
+  const page = await classifierPage(context, server.url, MODEL, `/samples/${tench.file}`);
+  const r = await page.evaluate(async () => {
+    const { clf, img } = globalThis;
     const w = img.naturalWidth, h = img.naturalHeight;
     const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
     canvas.getContext('2d').drawImage(img, 0, 0);
@@ -131,7 +116,7 @@ test('every input type gives the same answer', async () => {
     off.getContext('2d').drawImage(img, 0, 0);
     const bitmap = await createImageBitmap(img);
     const frame = new VideoFrame(bitmap, { timestamp: 0 });
-    const blob = await (await fetch(photo)).blob();
+    const blob = await (await fetch(img.src)).blob();
     const imageData = canvas.getContext('2d').getImageData(0, 0, w, h);
     const raw = { data: imageData.data.slice(), width: w, height: h };
     const inputs = { img, canvas, off, bitmap, frame, blob, imageData, raw, bytes: new Uint8Array(await blob.arrayBuffer()) };
@@ -144,7 +129,7 @@ test('every input type gives the same answer', async () => {
     const info = clf.info();
     clf.dispose();
     return { out, info };
-  }, { model: MODEL, photo: `/samples/${tench.file}` });
+  });
   assert.equal(r.info.backend, 'wasm-simd');
   for (const [name, top] of Object.entries(r.out)) {
     assert.equal(top.index, tench.index, `${name}: top-1 ${top.index}`);
@@ -153,7 +138,7 @@ test('every input type gives the same answer', async () => {
 });
 
 test('a second load of a content-hashed URL comes from the Cache API without a request', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const path = '/weights/mobilenet_v1_0.75_224.f16.mnw';
   // A URL carrying the file's hash (?v=...) is never revalidated; others are, with
   // If-None-Match / If-Modified-Since (mobilenet-fetch.js).
@@ -175,7 +160,7 @@ test('a second load of a content-hashed URL comes from the Cache API without a r
 });
 
 test('dispose() frees the worker', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const closed = [];
   page.on('worker', (w) => w.on('close', () => closed.push(w.url())));
   await page.evaluate(async (model) => {
@@ -195,7 +180,7 @@ test('dispose() frees the worker', async () => {
 });
 
 test('a failed download names the URL and the HTTP status', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const msg = await page.evaluate(async () => {
     const { load } = await import('/mobilenet.js');
     return load({ model: 'weights/no-such-model.mnw' }).then(() => 'loaded', (e) => `${e.code}: ${e.message}`);
@@ -212,7 +197,7 @@ test('a failed download names the URL and the HTTP status', async () => {
 });
 
 test('broken images reject with what went wrong', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const r = await page.evaluate(async (model) => {
     const { load } = await import('/mobilenet.js');
     const clf = await load({ model });
@@ -235,13 +220,9 @@ test('broken images reject with what went wrong', async () => {
 });
 
 test("the caller's pixels: copied by default, transferred with transfer: true", async () => {
-  const page = await blankPage();
-  const r = await page.evaluate(async ({ model, photo }) => {
-    const { load } = await import('/mobilenet.js');
-    const clf = await load({ model });
-    const img = new Image();
-    img.src = photo;
-    await img.decode();
+  const page = await classifierPage(context, server.url, MODEL, `/samples/${tench.file}`);
+  const r = await page.evaluate(async () => {
+    const { clf, img } = globalThis;
     const canvas = Object.assign(document.createElement('canvas'), { width: img.naturalWidth, height: img.naturalHeight });
     canvas.getContext('2d').drawImage(img, 0, 0);
     const imageData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
@@ -268,7 +249,7 @@ test("the caller's pixels: copied by default, transferred with transfer: true", 
       a, b, unchanged, cloned, json, moved: moved[0].index, afterTransfer, again, bitmapKept,
       viaBitmap: viaBitmap[0].index, bitmapAfter, closed, viaFrame: viaFrame[0].index, frameAfter,
     };
-  }, { model: MODEL, photo: `/samples/${tench.file}` });
+  });
   assert.deepEqual(r.b.predictions, r.a.predictions, 'the same ImageData twice: the same answer');
   assert.ok(r.unchanged, 'and the ImageData is unchanged');
   assert.equal(r.a.predictions[0].index, tench.index);
@@ -288,7 +269,7 @@ test("the caller's pixels: copied by default, transferred with transfer: true", 
 });
 
 test('elements, canvases and raw frames over 40 MP are refused from their size', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const r = await page.evaluate(async (model) => {
     const { load } = await import('/mobilenet.js');
     const clf = await load({ model });
@@ -309,7 +290,7 @@ test('elements, canvases and raw frames over 40 MP are refused from their size',
 });
 
 test('a stalled download: timeout and abort reject with their codes and stop every worker', async () => {
-  const page = await blankPage();
+  const page = await blankPage(context, server.url);
   const outcome = (script) => page.evaluate(script);
   const timed = await outcome(async () => {
     const { load } = await import('/mobilenet.js');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchChromium } from '../support/browsers.mjs';
 import { startServer as startPlain } from '../support/static-server.mjs';
-import { ROOT, startServer as startIsolated } from '../support/page.mjs';
+import { ROOT, blankPage, startServer as startIsolated } from '../support/page.mjs';
 
 let isolated, plain, browser;
 
@@ -26,10 +26,8 @@ after(async () => {
 // leader reads it as an ImageBitmap) and the same raw frame; all 1000 probabilities
 // and the embedding of each.
 async function compare(origin) {
-  const page = await browser.context.newPage();
   const errors = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(`${origin}/blank-for-tests`); // a 404 page of the origin: its headers, no scripts
+  const page = await blankPage(browser.context, origin, (msg) => errors.push(msg));
   const r = await page.evaluate(async () => {
     const { load } = await import('/mobilenet.js');
     const canvas = document.createElement('canvas');

@@ -1,7 +1,8 @@
 // Shared plumbing for the live page's tests and bench/live.mjs: serve.go (the real
 // server, cross-origin isolated) on a free port, headless
 // Chromium (playwright-core, /usr/bin/chromium) with a fresh profile, shared photos,
-// and a Y4M fake-webcam file made from a photo.
+// a blank page on an origin for the module's tests, and a Y4M fake-webcam file made
+// from a photo.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -63,6 +64,33 @@ export function watchErrors(page) {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
   return errors;
+}
+
+/**
+ * A page on origin with nothing on it (its 404 page: the origin's headers, no
+ * scripts), for page.evaluate experiments with the module; page errors go to onError.
+ */
+export async function blankPage(context, origin, onError = (msg) => console.error('pageerror:', msg)) {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => onError(err.message));
+  await page.goto(`${origin}/blank-for-tests`);
+  return page;
+}
+
+/**
+ * blankPage with, in the page, globalThis.clf loaded from model by the module
+ * (/mobilenet.js) and globalThis.img the decoded <img> of photo.
+ */
+export async function classifierPage(context, origin, model, photo) {
+  const page = await blankPage(context, origin);
+  await page.evaluate(async ({ model, photo }) => {
+    const { load } = await import('/mobilenet.js');
+    globalThis.clf = await load({ model });
+    globalThis.img = new Image();
+    globalThis.img.src = photo;
+    await globalThis.img.decode();
+  }, { model, photo });
+  return page;
 }
 
 /** Opens the page and waits until a model is loaded. */
