@@ -199,7 +199,7 @@ func foldBody(b []byte, body span) (int, int, error) {
 		}
 		if relaxedFix(b, in) {
 			fixed++
-			in.op += 0x80 // 0xfd (0x80+i) -> 0xfd (0x100+i)
+			in.op += 0x80  // 0xfd (0x80+i) -> 0xfd (0x100+i)
 			r.pos = in.end // the nop the fix left is the next instruction
 		}
 		c, add, wrap := prev[0], prev[1], prev[2]
