@@ -199,8 +199,7 @@ func foldBody(b []byte, body span) (int, int, error) {
 		}
 		if relaxedFix(b, in) {
 			fixed++
-			in.op += 0x80  // 0xfd (0x80+i) -> 0xfd (0x100+i)
-			r.pos = in.end // the nop the fix left is the next instruction
+			in.op += 0x80 // 0xfd (0x80+i) -> 0xfd (0x100+i); the nop the fix left comes next
 		}
 		c, add, wrap := prev[0], prev[1], prev[2]
 		if isFoldableLoad(in.op) && c.op == opI64Const && add.op == opI64Add && wrap.op == opI32WrapI64 &&
