@@ -16,18 +16,7 @@ func TestForwardTracksTheFloatNetwork(t *testing.T) {
 		alpha float64
 		size  int
 	}{{0.25, 64}, {0.5, 96}} {
-		w, err := core.RandomWeights(c.alpha, 224, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qw, err := Quantize(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qm, err := NewModel(qw, c.size)
-		if err != nil {
-			t.Fatal(err)
-		}
+		qw, qm := randomModel(t, c.alpha, c.size)
 		fm, err := core.NewModel(qw.Dequantize(), c.size)
 		if err != nil {
 			t.Fatal(err)
@@ -94,18 +83,7 @@ func TestSevenBitLayersByBlock(t *testing.T) {
 		alpha float64
 		size  int
 	}{{0.25, 128}, {1, 224}} {
-		w, err := core.RandomWeights(c.alpha, 224, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qw, err := Quantize(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := NewModel(qw, c.size)
-		if err != nil {
-			t.Fatal(err)
-		}
+		qw, m := randomModel(t, c.alpha, c.size)
 		block := 0
 		for i, st := range m.steps {
 			if st.l.Kind != core.Depthwise {
@@ -129,4 +107,22 @@ func TestSevenBitLayersByBlock(t *testing.T) {
 			t.Fatalf("%d depthwise layers, want 13", block)
 		}
 	}
+}
+
+// randomModel quantizes random He-scaled weights and prepares them for size x size.
+func randomModel(t *testing.T, alpha float64, size int) (*Weights, *Model) {
+	t.Helper()
+	w, err := core.RandomWeights(alpha, 224, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qw, err := Quantize(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(qw, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qw, m
 }
