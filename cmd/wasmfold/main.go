@@ -67,6 +67,7 @@ func foldFile(path, prefix string, strip bool) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	fmt.Printf("wasmfold: %s: %d loads folded in %d functions\n", path, st.Loads, st.Functions)
+	fmt.Printf("wasmfold: %s: %d loads folded, %d relaxed-SIMD encodings repaired, in %d functions\n",
+		path, st.Loads, st.Relaxed, st.Functions)
 	return os.WriteFile(path, out, 0o644)
 }

@@ -8,15 +8,17 @@ type DW struct {
 	C      int
 	Kernel []int8
 	M, B   []float32
+	Max    int16     // the outputs' clamp: ActMax, or Act7Max (actMax)
 	k16    []int16   // the SIMD kernel's int16 weights; nil where the reference runs
 	mb     []float32 // wasm: the factors per 8-channel group
 	c8     int       // channels the SIMD kernel covers (C rounded down to 8)
 	pad    []int16   // the zero-framed input (padded)
 }
 
-// NewDW binds a depthwise kernel to its requantization factors and packs it.
-func NewDW(kernel []int8, m, b []float32, c int) *DW {
-	d := &DW{C: c, Kernel: kernel, M: m, B: b}
+// NewDW binds a depthwise kernel to its requantization factors and output clamp
+// hi (ActMax or Act7Max) and packs it.
+func NewDW(kernel []int8, m, b []float32, c int, hi int16) *DW {
+	d := &DW{C: c, Kernel: kernel, M: m, B: b, Max: hi}
 	packDW(d)
 	return d
 }
@@ -24,7 +26,7 @@ func NewDW(kernel []int8, m, b []float32, c int) *DW {
 // Run computes the h x w x C input's depthwise convolution at stride.
 func (d *DW) Run(dst, src []int16, h, w, stride int) {
 	if d.k16 == nil {
-		Depthwise(dst, src, h, w, d.C, stride, d.Kernel, d.M, d.B)
+		Depthwise(dst, src, h, w, d.C, stride, d.Kernel, d.M, d.B, d.Max)
 		return
 	}
 	depthwiseFast(dst, src, h, w, stride, d)

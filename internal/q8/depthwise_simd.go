@@ -35,10 +35,10 @@ func depthwiseFast(dst, src []int16, h, w, stride int, d *DW) {
 		for x := 0; x < ow; x++ {
 			base, out := ((y*stride+1-py)*(w+2)+x*stride+1-px)*c, (y*ow+x)*c
 			for g := 0; g < d.c8; g += 8 {
-				dwGroup(dst[out+g:out+g+8], p, base+g, &offs, d.k16[g:], d.c8, d.M[g:g+8], d.B[g:g+8])
+				dwGroup(dst[out+g:out+g+8], p, base+g, &offs, d.k16[g:], d.c8, d.M[g:g+8], d.B[g:g+8], float32(d.Max))
 			}
 			if d.c8 < c {
-				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B)
+				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B, d.Max)
 			}
 		}
 	}

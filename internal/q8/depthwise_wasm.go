@@ -2,10 +2,13 @@
 
 package q8
 
-// dwRow is in depthwise_wasm.s.
+// dwRow and dwRow7 (outputs clamped to 0..255 and 0..127) are in depthwise_wasm.s.
 //
 //go:noescape
 func dwRow(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)
+
+//go:noescape
+func dwRow7(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)
 
 // packDW lays the kernel out per 8-channel group as [9][8] int16 (the 9 vectors
 // dwRow keeps in registers) and the factors as [m(8), b(8)] per group.
@@ -35,14 +38,18 @@ func depthwiseFast(dst, src []int16, h, w, stride int, d *DW) {
 	oh, py := same(h, stride)
 	ow, px := same(w, stride)
 	p := d.padded(src, h, w)
+	row := dwRow
+	if d.Max == Act7Max {
+		row = dwRow7
+	}
 	for y := 0; y < oh; y++ {
 		base, out := ((y*stride+1-py)*(w+2)+1-px)*c, y*ow*c
 		for g := 0; g < d.c8; g += 8 {
-			dwRow(&dst[out+g], &p[base+g], ow, 2*stride*c, 2*c, 2*(w+2)*c, 2*c, &d.k16[g*9], &d.mb[2*g])
+			row(&dst[out+g], &p[base+g], ow, 2*stride*c, 2*c, 2*(w+2)*c, 2*c, &d.k16[g*9], &d.mb[2*g])
 		}
 		if d.c8 < c {
 			for x := 0; x < ow; x++ {
-				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B)
+				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B, d.Max)
 			}
 		}
 	}

@@ -140,6 +140,13 @@ func (a *asm) clampByNarrow() {
 	a.op("Tee V11", "Get V11", "I8x16NarrowI16x8U", "I16x8ExtendLowI8x16U")
 }
 
+// clamp7ByNarrow clamps the i16x8 on the stack to 0..127: i8x16.narrow_i16x8_s
+// saturates at 127 (and -128), i8x16.max_s with zero lifts the negatives, and the
+// low half widens back. Uses V11.
+func (a *asm) clamp7ByNarrow() {
+	a.op("Tee V11", "Get V11", "I8x16NarrowI16x8S", "I32Const $0", "I8x16Splat", "I8x16MaxS", "I16x8ExtendLowI8x16U")
+}
+
 // pixelOut is the name and frame offset of pointer argument d<r>.
 func pixelOut(r int) arg { return arg{fmt.Sprintf("d%d", r), 8 * r, ""} }
 
@@ -273,18 +280,28 @@ constant offset on V128Store (` + "`V128Store $16`" + ` stores at +0).`)
 func depthwise() []byte {
 	var a asm
 	a.WriteString(fileHeader)
+	dwRowFunc(&a, "dwRow", 255)
+	a.blank()
+	dwRowFunc(&a, "dwRow7", 127)
+	return a.Bytes()
+}
+
+// dwRowFunc writes one depthwise row function clamping its outputs to 0..hi
+// (255, or 127 for the 7-bit activations of blocks 6..13).
+func dwRowFunc(a *asm, name string, hi int) {
 	a.doc(`
-func dwRow(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)
+func ` + name + `(out, src *int16, n, srcStep, outStep, rowBytes, cBytes int, k *int16, mb *float32)
 
 n interior output pixels of one 8-channel group of the int8 depthwise kernel.
 V0..V8 hold the group's 9 taps (8 int16 weights each); per pixel, each tap
 loads 8 activations and adds i32x4.extmul_{low,high}_i16x8_s into V9 (channels
 0-3) and V10 (4-7). The epilogue requantizes (float32(acc)*m + b, round half
-even, truncate) and clamps to 0..255 by narrowing: i16x8.narrow_i32x4_s, then
-i8x16.narrow_i16x8_u (saturating at 0 and 255) widened back.
+even, truncate) and clamps to 0..` + fmt.Sprint(hi) + ` by narrowing: i16x8.narrow_i32x4_s, then
+` + map[int]string{255: "i8x16.narrow_i16x8_u (saturating at 0 and 255) widened back.",
+		127: "i8x16.narrow_i16x8_s (saturating at 127) and i8x16.max_s with 0, widened back."}[hi] + `
 Locals: R0 window top-left, R1 out, R2 pixels left, R3 srcStep, R4 outStep,
 R5 rowBytes, R6 cBytes.`)
-	a.WriteString("TEXT ·dwRow(SB), NOSPLIT, $0-72\n")
+	a.WriteString("TEXT ·" + name + "(SB), NOSPLIT, $0-72\n")
 	a.loadArgs(arg{"src", 8, "R0"}, arg{"out", 0, "R1"}, arg{"n", 16, "R2"}, arg{"srcStep", 24, "R3"},
 		arg{"outStep", 32, "R4"}, arg{"rowBytes", 40, "R5"}, arg{"cBytes", 48, "R6"}, arg{"k", 56, "R7"})
 	a.loadVecs("R7", 0, 9)
@@ -315,12 +332,15 @@ R5 rowBytes, R6 cBytes.`)
 	}
 	a.op("Get R1", "I32WrapI64")
 	a.requant8(9, 10, 12, 14)
-	a.clampByNarrow()
+	if hi == 127 {
+		a.clamp7ByNarrow()
+	} else {
+		a.clampByNarrow()
+	}
 	a.op("V128Store $0")
 	a.op("Get R0", "Get R3", "I64Add", "Set R0", "Get R1", "Get R4", "I64Add", "Set R1")
 	a.decLoop("R2")
 	a.op("RET")
-	return a.Bytes()
 }
 
 func main() {

@@ -55,6 +55,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	}
 	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
 	maxAct, pi := 0, 0
+	inMax := int16(ActMax) // the largest value of the layer's input (conv1's output)
 	for _, l := range arch {
 		st := qstep{l: l}
 		maxAct = max(maxAct, l.OutH*l.OutW*l.OutC, l.InH*l.InW*l.InC)
@@ -66,16 +67,17 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			var mul, add []float32
 			switch l.Kind {
 			case core.Conv3x3:
-				mul, add = requantFactors(p, InputScale)
+				mul, add = requantFactors(p, InputScale, ActScale)
 			case core.FullyConn:
 				mul, add = logitScales(p), p.Bias
 				st.pw = NewLogits(p.Kernel, mul, add, l.InC, l.OutC)
 			default:
-				mul, add = requantFactors(p, ActScale)
+				mul, add = requantFactors(p, actScale(inMax), actScale(actMax(pi-1, l.Kind)))
 			}
 			if l.Kind == core.Depthwise {
-				st.dw = NewDW(p.Kernel, mul, add, l.InC)
+				st.dw = NewDW(p.Kernel, mul, add, l.InC, actMax(pi-1, l.Kind))
 			}
+			inMax = actMax(pi-1, l.Kind)
 			if l.Kind == core.Pointwise || l.Kind == core.Conv3x3 {
 				st.pw = NewPW(p.Kernel, mul, add, l.KernelLen()/l.OutC, l.OutC)
 			}

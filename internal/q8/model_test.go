@@ -16,18 +16,7 @@ func TestForwardTracksTheFloatNetwork(t *testing.T) {
 		alpha float64
 		size  int
 	}{{0.25, 64}, {0.5, 96}} {
-		w, err := core.RandomWeights(c.alpha, 224, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qw, err := Quantize(w)
-		if err != nil {
-			t.Fatal(err)
-		}
-		qm, err := NewModel(qw, c.size)
-		if err != nil {
-			t.Fatal(err)
-		}
+		qw, qm := randomModel(t, c.alpha, c.size)
 		fm, err := core.NewModel(qw.Dequantize(), c.size)
 		if err != nil {
 			t.Fatal(err)
@@ -85,4 +74,55 @@ func TestCheckRefusesBadInt8Weights(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		}
 	}
+}
+
+// The 7-bit activations are exactly the outputs of blocks 6..13's depthwise layers
+// (the inputs of their pointwise layers), at any alpha and input size.
+func TestSevenBitLayersByBlock(t *testing.T) {
+	for _, c := range []struct {
+		alpha float64
+		size  int
+	}{{0.25, 128}, {1, 224}} {
+		qw, m := randomModel(t, c.alpha, c.size)
+		block := 0
+		for i, st := range m.steps {
+			if st.l.Kind != core.Depthwise {
+				continue
+			}
+			block++
+			want := int16(ActMax)
+			if block >= Act7FirstBlock {
+				want = Act7Max
+			}
+			if st.dw.Max != want {
+				t.Errorf("alpha %v size %d: block %d's depthwise layer clamps to %d, want %d", c.alpha, c.size, block, st.dw.Max, want)
+			}
+			// The next layer, its pointwise one, reads that scale: m = sIn*s/ActScale.
+			pw, p := m.steps[i+1].pw, qw.Layers[2*block]
+			if got, want := pw.M[0], float32(6.0/float64(want)*float64(p.Scale[0])/ActScale); got != want {
+				t.Errorf("alpha %v: block %d's pointwise m[0] = %v, want %v", c.alpha, block, got, want)
+			}
+		}
+		if block != 13 {
+			t.Fatalf("%d depthwise layers, want 13", block)
+		}
+	}
+}
+
+// randomModel quantizes random He-scaled weights and prepares them for size x size.
+func randomModel(t *testing.T, alpha float64, size int) (*Weights, *Model) {
+	t.Helper()
+	w, err := core.RandomWeights(alpha, 224, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qw, err := Quantize(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewModel(qw, size)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qw, m
 }

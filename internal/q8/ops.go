@@ -7,9 +7,12 @@ package q8
 
 // Requant maps an int32 accumulator to an activation: clamp(roundHalfEven(
 // float32(acc)*m + b), 0, 255), each float32 step rounded on its own.
-func Requant(acc int32, m, b float32) int16 {
+func Requant(acc int32, m, b float32) int16 { return RequantMax(acc, m, b, ActMax) }
+
+// RequantMax is Requant clamping to [0, hi] (ActMax or Act7Max).
+func RequantMax(acc int32, m, b float32, hi int16) int16 {
 	v := float32(float32(acc)*m) + b // the conversions forbid a fused multiply-add
-	return int16(clampRound(float64(v), 0, ActMax))
+	return int16(clampRound(float64(v), 0, float64(hi)))
 }
 
 // QuantizeInput writes the network input (values in [-1, 1]) as int8 values with
@@ -61,19 +64,20 @@ func Conv3x3(dst, src []int16, h, w, cin, cout, stride int, kernel []int8, m, b 
 	}
 }
 
-// Depthwise is a 3x3 depthwise convolution of an h x w x c input (kernel [3][3][c]).
-func Depthwise(dst, src []int16, h, w, c, stride int, kernel []int8, m, b []float32) {
+// Depthwise is a 3x3 depthwise convolution of an h x w x c input (kernel [3][3][c]),
+// its outputs clamped to [0, hi].
+func Depthwise(dst, src []int16, h, w, c, stride int, kernel []int8, m, b []float32, hi int16) {
 	oh, _ := same(h, stride)
 	ow, _ := same(w, stride)
 	for y := 0; y < oh; y++ {
 		for x := 0; x < ow; x++ {
-			depthwisePixel(dst, src, h, w, c, stride, y, x, 0, kernel, m, b)
+			depthwisePixel(dst, src, h, w, c, stride, y, x, 0, kernel, m, b, hi)
 		}
 	}
 }
 
 // depthwisePixel computes output pixel (y, x) of Depthwise for channels [c0, c).
-func depthwisePixel(dst, src []int16, h, w, c, stride, y, x, c0 int, kernel []int8, m, b []float32) {
+func depthwisePixel(dst, src []int16, h, w, c, stride, y, x, c0 int, kernel []int8, m, b []float32, hi int16) {
 	_, py := same(h, stride)
 	ow, px := same(w, stride)
 	out := dst[(y*ow+x)*c:][:c]
@@ -92,7 +96,7 @@ func depthwisePixel(dst, src []int16, h, w, c, stride, y, x, c0 int, kernel []in
 				acc += int32(src[(iy*w+ix)*c+ch]) * int32(kernel[(dy*3+dx)*c+ch])
 			}
 		}
-		out[ch] = Requant(acc, m[ch], b[ch])
+		out[ch] = RequantMax(acc, m[ch], b[ch], hi)
 	}
 }
 

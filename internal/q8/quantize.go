@@ -16,7 +16,26 @@ const (
 	// PoolScale), still far from overflowing the classifier's int32 sums.
 	PoolUp    = 32
 	PoolScale = ActScale / PoolUp
+
+	// Act7Max and Act7Scale are the 7-bit activations between the depthwise and the
+	// pointwise layer of blocks Act7FirstBlock..13 (see the package doc).
+	Act7Max        = 127
+	Act7Scale      = 6.0 / Act7Max
+	Act7FirstBlock = 6
 )
+
+// actMax is the largest output activation of param layer pi (core.ParamLayers
+// order: conv1 is 0, block n's depthwise layer 2n-1 and its pointwise layer 2n):
+// Act7Max for the depthwise layers of blocks Act7FirstBlock..13, else ActMax.
+func actMax(pi int, kind core.Kind) int16 {
+	if kind == core.Depthwise && pi >= 2*Act7FirstBlock-1 {
+		return Act7Max
+	}
+	return ActMax
+}
+
+// actScale is the scale of an activation whose largest value is hi.
+func actScale(hi int16) float64 { return 6.0 / float64(hi) }
 
 // Params are one conv layer's quantized weights: the kernel in core.Params' layout
 // (output channel fastest), one scale and one float bias per output channel.
@@ -173,12 +192,12 @@ func clampRound(v float64, lo, hi float64) float64 {
 }
 
 // requantFactors are a conv layer's m and b (see the package doc) for an input of
-// scale sIn and an output of scale ActScale.
-func requantFactors(p Params, sIn float64) (m, b []float32) {
+// scale sIn and an output of scale sOut.
+func requantFactors(p Params, sIn, sOut float64) (m, b []float32) {
 	m, b = make([]float32, len(p.Scale)), make([]float32, len(p.Scale))
 	for c, s := range p.Scale {
-		m[c] = float32(sIn * float64(s) / ActScale)
-		b[c] = float32(float64(p.Bias[c]) / ActScale)
+		m[c] = float32(sIn * float64(s) / sOut)
+		b[c] = float32(float64(p.Bias[c]) / sOut)
 	}
 	return m, b
 }

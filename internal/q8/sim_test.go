@@ -14,10 +14,10 @@ import (
 // formula of the package doc. Shapes are random with odd sizes, stride 2, channel
 // counts off every multiple of 8 and the real alpha 0.25 shapes.
 
-// simRequant is Requant from an exact float64 sum.
-func simRequant(sum float64, m, b float32) int16 {
+// simRequant is RequantMax from an exact float64 sum.
+func simRequant(sum float64, m, b float32, hi int16) int16 {
 	v := float64(float32(float32(sum)*m) + b)
-	return int16(math.Min(math.Max(math.RoundToEven(v), 0), 255))
+	return int16(math.Min(math.Max(math.RoundToEven(v), 0), float64(hi)))
 }
 
 // padded returns the h x w x c input inside a zero frame, with the 'same' padding
@@ -42,7 +42,7 @@ func padded(src []int16, h, w, c, stride int) (buf []float64, ph, pw, py, px int
 	return buf, ph, pw, py, px
 }
 
-func simConv(src []int16, h, w, cin, cout, stride int, kernel []int8, m, b []float32, depthwise bool) []int16 {
+func simConv(src []int16, h, w, cin, cout, stride int, kernel []int8, m, b []float32, depthwise bool, hi int16) []int16 {
 	buf, _, pw, _, _ := padded(src, h, w, cin, stride)
 	oh, ow := (h+stride-1)/stride, (w+stride-1)/stride
 	out := make([]int16, oh*ow*cout)
@@ -60,7 +60,7 @@ func simConv(src []int16, h, w, cin, cout, stride int, kernel []int8, m, b []flo
 						sum += buf[row+ci] * float64(kernel[(t*cin+ci)*cout+co])
 					}
 				}
-				out[(y*ow+x)*cout+co] = simRequant(sum, m[co], b[co])
+				out[(y*ow+x)*cout+co] = simRequant(sum, m[co], b[co], hi)
 			}
 		}
 	}
@@ -138,20 +138,21 @@ func TestConv3x3MatchesSimulation(t *testing.T) {
 		oh, ow := (s.h+s.stride-1)/s.stride, (s.w+s.stride-1)/s.stride
 		got := make([]int16, oh*ow*s.cout)
 		Conv3x3(got, src, s.h, s.w, s.cin, s.cout, s.stride, k, m, b)
-		equal16(t, fmt.Sprintf("conv3x3 %+v", s), got, simConv(src, s.h, s.w, s.cin, s.cout, s.stride, k, m, b, false))
+		equal16(t, fmt.Sprintf("conv3x3 %+v", s), got, simConv(src, s.h, s.w, s.cin, s.cout, s.stride, k, m, b, false, ActMax))
 	}
 }
 
 func TestDepthwiseMatchesSimulation(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	for _, s := range convShapes(r, true) {
+	for i, s := range convShapes(r, true) {
 		src := randActs(r, s.h*s.w*s.cin, false)
 		k := randKernel(r, 9*s.cin)
 		m, b := randFactors(r, s.cin, 9)
 		oh, ow := (s.h+s.stride-1)/s.stride, (s.w+s.stride-1)/s.stride
 		got := make([]int16, oh*ow*s.cin)
-		Depthwise(got, src, s.h, s.w, s.cin, s.stride, k, m, b)
-		equal16(t, fmt.Sprintf("depthwise %+v", s), got, simConv(src, s.h, s.w, s.cin, s.cin, s.stride, k, m, b, true))
+		hi := []int16{ActMax, Act7Max}[i%2] // 8-bit and 7-bit outputs
+		Depthwise(got, src, s.h, s.w, s.cin, s.stride, k, m, b, hi)
+		equal16(t, fmt.Sprintf("depthwise %+v to %d", s, hi), got, simConv(src, s.h, s.w, s.cin, s.cin, s.stride, k, m, b, true, hi))
 	}
 }
 
@@ -173,7 +174,7 @@ func simPointwise(src []int16, p, k, n int, kernel []int8, m, b []float32) []int
 			for j := 0; j < k; j++ {
 				sum += float64(src[i*k+j]) * float64(kernel[j*n+c])
 			}
-			out[i*n+c] = simRequant(sum, m[c], b[c])
+			out[i*n+c] = simRequant(sum, m[c], b[c], ActMax)
 		}
 	}
 	return out
@@ -243,7 +244,7 @@ func TestRequantFactorsRepresentTheFloatLayer(t *testing.T) {
 		bias[i] = float32(r.NormFloat64())
 	}
 	qp := quantizeKernel(kernel, bias, n)
-	m, b := requantFactors(qp, ActScale)
+	m, b := requantFactors(qp, ActScale, ActScale)
 	src := randActs(r, p*k, false)
 	got := make([]int16, p*n)
 	Pointwise(got, src, p, k, n, qp.Kernel, m, b)

@@ -16,6 +16,7 @@ type Stats struct {
 	Functions int // functions selected by name
 	Loads     int // loads that absorbed their constant
 	Skipped   int // selected functions left alone (an instruction Fold does not know)
+	Relaxed   int // relaxed-SIMD instructions whose encoding was repaired (see relaxedFix)
 }
 
 // Fold returns a copy of the wasm binary in which the selected functions' loads of
@@ -39,13 +40,14 @@ func Fold(wasm []byte, selected func(name string) bool) ([]byte, Stats, error) {
 			continue
 		}
 		st.Functions++
-		n, err := foldBody(out, body)
+		n, fixed, err := foldBody(out, body)
 		if err != nil {
 			st.Skipped++
 			copy(out[body.start:body.end], wasm[body.start:body.end])
 			continue
 		}
 		st.Loads += n
+		st.Relaxed += fixed
 	}
 	return out, st, nil
 }
@@ -160,20 +162,44 @@ func parseFuncNames(r *reader) map[uint32]string {
 	return names
 }
 
-// foldBody rewrites one function body in b and returns how many loads it folded.
-func foldBody(b []byte, body span) (int, error) {
+// foldBody rewrites one function body in b and returns how many loads it folded
+// and how many relaxed-SIMD encodings it repaired.
+// relaxedFix repairs Go's encoding of the 20 relaxed-SIMD instructions (go1.27.3,
+// cmd/internal/obj/wasm writeOpcode): relaxed op i is 0xfd LEB(0x100+i), i.e.
+// 0xfd (0x80+i) 0x02, but Go writes 0xfd LEB(0x80+i) 0x02 = 0xfd (0x80+i) 0x01 0x02,
+// which engines reject (a SIMD op 0x80+i and then a block with no valid type;
+// Chromium 156: "block type index 33 is not a signature definition"). Go writes
+// every 0xfd (0x80+i) 0x01 op followed by a stray 0x01 (a nop) for the same
+// reason, so in a Go-built body 0xfd (0x80+i) 0x01 0x02 at an instruction start
+// is only ever a relaxed op. Swapping the last two bytes gives the right opcode
+// and a nop, at the same length. It reports whether in was repaired.
+func relaxedFix(b []byte, in instr) bool {
+	sub := in.op &^ (prefixSIMD << 16)
+	if in.op>>16 != prefixSIMD || sub < 0x80 || sub > 0x93 || in.end-in.start != 3 ||
+		in.end >= len(b) || b[in.end] != 0x02 {
+		return false
+	}
+	b[in.start+2], b[in.end] = 0x02, opNop
+	return true
+}
+
+func foldBody(b []byte, body span) (int, int, error) {
 	r := &reader{b: b[:body.end], pos: body.start}
 	groups := r.u32()
 	for i := uint32(0); i < groups && r.err == nil; i++ {
 		r.u32()
 		r.byte()
 	}
-	folded := 0
+	folded, fixed := 0, 0
 	var prev [3]instr // the three instructions before the current one, oldest first
 	for r.pos < body.end {
 		in, err := r.next()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
+		}
+		if relaxedFix(b, in) {
+			fixed++
+			in.op += 0x80 // 0xfd (0x80+i) -> 0xfd (0x100+i); the nop the fix left comes next
 		}
 		c, add, wrap := prev[0], prev[1], prev[2]
 		if isFoldableLoad(in.op) && c.op == opI64Const && add.op == opI64Add && wrap.op == opI32WrapI64 &&
@@ -194,9 +220,9 @@ func foldBody(b []byte, body span) (int, error) {
 		prev = [3]instr{prev[1], prev[2], in}
 	}
 	if r.err != nil {
-		return 0, r.err
+		return 0, 0, r.err
 	}
-	return folded, nil
+	return folded, fixed, nil
 }
 
 // StripNames returns the binary without its "name" custom section: what Go's

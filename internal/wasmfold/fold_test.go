@@ -97,6 +97,26 @@ func TestFoldLeavesUnknownCodeAlone(t *testing.T) {
 	assert.Equal(t, buildModule([]string{"pkg.a", "pkg.b"}, cat(seqV128, []byte{0xfe, 0x03, 0x00}), wantB), out)
 }
 
+func TestFoldRepairsGoRelaxedSIMD(t *testing.T) {
+	// i32x4.relaxed_dot_i8x16_i7x16_add_s (0xfd 0x113) as Go writes it, 0xfd 0x93 0x01
+	// 0x02; i16x8.sub_sat_u (0xfd 0x93) with Go's stray nop; a correctly encoded
+	// relaxed swizzle (0xfd 0x100).
+	goDot := []byte{0xfd, 0x93, 0x01, 0x02}
+	subSat := []byte{0xfd, 0x93, 0x01, opNop}
+	swizzle := []byte{0xfd, 0x80, 0x02}
+	in := buildModule([]string{"pkg.kernel", "other.fn"}, cat(goDot, subSat, swizzle, goDot), goDot)
+	out, st, err := Fold(in, kernels)
+	require.NoError(t, err)
+	assert.Equal(t, Stats{Functions: 1, Relaxed: 2}, st)
+	dot := []byte{0xfd, 0x93, 0x02, opNop}
+	assert.Equal(t, buildModule([]string{"pkg.kernel", "other.fn"}, cat(dot, subSat, swizzle, dot), goDot), out)
+
+	again, st2, err := Fold(out, kernels)
+	require.NoError(t, err)
+	assert.Equal(t, Stats{Functions: 1}, st2, "a repaired binary has nothing left to repair")
+	assert.Equal(t, out, again)
+}
+
 func TestFoldErrors(t *testing.T) {
 	_, _, err := Fold([]byte("not wasm at all"), kernels)
 	assert.ErrorContains(t, err, "not a WebAssembly")
