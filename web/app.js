@@ -106,9 +106,8 @@ async function switchModel(file) {
       model: `weights/${file}${hash ? `?v=${hash}` : ''}`,
       precision,
       workers: WORKERS,
-      // Cooperating threads run the float32 network only (int8 with threads > 1 is
-      // EOPTIONS), so ?threads=N applies to the float models; int8 runs 1 per engine.
-      threads: precision === 'int8' ? undefined : THREADS,
+      // ?threads=N applies to both precisions (cooperating threads run int8 too).
+      threads: THREADS,
       signal: abort.signal,
       onProgress: ({ loaded, total }) => {
         if (total > 0) {

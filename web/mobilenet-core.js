@@ -67,12 +67,9 @@ export function createLoad(host) {
     if (precision !== undefined && precision !== 'f32' && precision !== 'int8') {
       throw new MobileNetError('EOPTIONS', `precision = ${String(precision).slice(0, 100)}: want 'f32' (TF.js's arithmetic) or 'int8'`);
     }
-    // Banded runs (threads > 1) split the float32 network only: int8 runs in one worker
-    // per engine, so int8 takes threads 1 unless threads is asked for (EOPTIONS).
+    // Cooperating threads split the float32 and the int8 network alike; int8 defaults to
+    // threads 1 (its one-Worker time is already half of f32's; ask for more).
     let threads = options.threads ?? (precision === 'int8' ? 1 : defaultThreads(workers));
-    if (precision === 'int8' && options.threads !== undefined && options.threads !== 1) {
-      throw new MobileNetError('EOPTIONS', `precision 'int8' with threads = ${options.threads}: cooperating threads run the float32 network only; use threads 1 (or leave it unset) and workers for parallelism`);
-    }
     if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
       throw new MobileNetError('EOPTIONS', `threads = ${threads}: want an integer from 1 to 16`);
     }
@@ -130,13 +127,8 @@ export function createLoad(host) {
       const transfer = model.bytes ? [model.bytes] : [];
       const { info, packed } = await first.request({ ...init, model, exportPacked: workers * threads > 1 }, transfer);
       first.onProgress = null;
-      // An int8 file loaded without a precision runs int8: threads as for int8 above.
-      if (info.precision === 'int8' && threads > 1) {
-        if (options.threads !== undefined) {
-          throw new MobileNetError('EOPTIONS', `threads = ${threads} with an int8 model file: cooperating threads run the float32 network only; use threads 1 (or leave it unset), or precision 'f32'`);
-        }
-        threads = 1;
-      }
+      // An int8 file loaded without a precision runs int8: threads default as for int8 above.
+      if (info.precision === 'int8' && options.threads === undefined) threads = 1;
       const total = workers * threads;
       // Further workers load the first one's weights as packed bytes: no second download or conversion.
       const rest = await Promise.all(Array.from({ length: total - 1 }, async (_, i) => {

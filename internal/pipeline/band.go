@@ -15,52 +15,41 @@ import (
 
 // BandModel is the model for input size (0: the default), prepared on first use
 // (it may replace models of other sizes, see maxModels).
-func (e *Engine) BandModel(size int) (*core.Model, error) {
-	sm, err := e.bandSized(size)
-	if err != nil {
-		return nil, err
-	}
-	return sm.model, nil
-}
-
-func (e *Engine) bandSized(size int) (*sizedModel, error) {
+func (e *Engine) BandModel(size int) (BandNet, error) {
 	sm, err := e.model(size)
 	if err != nil {
 		return nil, err
 	}
-	if sm.model == nil {
-		return nil, fmt.Errorf("banded inference (threads > 1) runs the float32 network only")
-	}
-	return sm, nil
+	return sm.bandNet(), nil
 }
 
 // SetInput makes a preprocessed input ([size][size][3], values in [-1, 1]) the
 // current frame, for benchmarks that feed every engine the same tensor: then
 // Forward, or a banded run, and Logits.
-func (e *Engine) SetInput(size int, input []float32) (*core.Model, error) {
+func (e *Engine) SetInput(size int, input []float32) (BandNet, error) {
 	e.Decode, e.Preprocess, e.Inference = 0, 0, 0
-	sm, err := e.bandSized(size)
+	sm, err := e.model(size)
 	if err != nil {
 		return nil, err
 	}
-	if err := sm.model.SetInput(input); err != nil {
+	if err := sm.bandNet().SetInput(input); err != nil {
 		return nil, err
 	}
 	e.last, e.bandStart = sm, time.Now()
-	return sm.model, nil
+	return sm.bandNet(), nil
 }
 
 // Logits are the last run's logits (owned by the engine), nil before any.
 func (e *Engine) Logits() []float32 {
-	if e.last == nil || e.last.model == nil {
+	if e.last == nil {
 		return nil
 	}
-	return e.last.model.Logits()
+	return e.last.bandNet().Logits()
 }
 
 // BandPrepare decodes and preprocesses the current frame (see Run for width,
 // height, size, crop) into the model's input buffer, and returns the model.
-func (e *Engine) BandPrepare(width, height, size int, crop float64) (*core.Model, error) {
+func (e *Engine) BandPrepare(width, height, size int, crop float64) (BandNet, error) {
 	src := source{encoded: true, data: e.frame}
 	if width != 0 {
 		if width < 0 || height <= 0 || len(e.frame) < width*height*4 {
@@ -70,18 +59,15 @@ func (e *Engine) BandPrepare(width, height, size int, crop float64) (*core.Model
 		}
 		src = source{data: e.frame, width: width, height: height, stride: width * 4}
 	}
-	if _, err := e.bandSized(size); err != nil {
-		return nil, err
-	}
 	sm, err := e.prepare(src, size, crop)
 	if err != nil {
 		return nil, err
 	}
-	if err := sm.model.SetInput(sm.input); err != nil {
+	if err := sm.bandNet().SetInput(sm.input); err != nil {
 		return nil, err
 	}
 	e.bandStart = time.Now()
-	return sm.model, nil
+	return sm.bandNet(), nil
 }
 
 // BandFinish returns the top-k classes of the banded run that BandPrepare began,
@@ -93,5 +79,5 @@ func (e *Engine) BandFinish(topk int) ([]core.Prediction, error) {
 	if topk < 1 {
 		return nil, fmt.Errorf("topk = %d: want at least 1", topk)
 	}
-	return e.finish(e.last.model.Logits(), topk, e.bandStart), nil
+	return e.finish(e.last.bandNet().Logits(), topk, e.bandStart), nil
 }

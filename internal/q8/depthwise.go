@@ -25,18 +25,30 @@ func NewDW(kernel []int8, m, b []float32, c int, hi int16) *DW {
 
 // Run computes the h x w x C input's depthwise convolution at stride.
 func (d *DW) Run(dst, src []int16, h, w, stride int) {
-	if d.k16 == nil {
-		Depthwise(dst, src, h, w, d.C, stride, d.Kernel, d.M, d.B, d.Max)
-		return
-	}
-	depthwiseFast(dst, src, h, w, stride, d)
+	oh, _ := same(h, stride)
+	d.RunRows(dst, src, h, w, stride, 0, oh)
 }
 
-// padded copies the h x w x c input into the interior of d's zero-framed buffer
-// ((h+2) x (w+2) x c, grown on first use and then reused), so every output pixel's
-// 3x3 window lies inside it: the SIMD kernels need no border cases. The window of
-// output (y, x) starts at ((y*stride+1-py)*(w+2) + x*stride+1-px)*c.
-func (d *DW) padded(src []int16, h, w int) []int16 {
+// RunRows computes output rows [y0, y1) of Run (a worker's row band); it reads only
+// the input rows their 3x3 windows cover.
+func (d *DW) RunRows(dst, src []int16, h, w, stride, y0, y1 int) {
+	if y1 <= y0 {
+		return
+	}
+	if d.k16 == nil {
+		depthwiseRows(dst, src, h, w, d.C, stride, y0, y1, d.Kernel, d.M, d.B, d.Max)
+		return
+	}
+	depthwiseFast(dst, src, h, w, stride, y0, y1, d)
+}
+
+// padded copies the input rows that output rows [y0, y1) read (at stride) of the
+// h x w x c input into the interior of d's zero-framed buffer ((h+2) x (w+2) x c,
+// grown on first use and then reused), so every output pixel's 3x3 window lies
+// inside it: the SIMD kernels need no border cases. The window of output (y, x)
+// starts at ((y*stride+1-py)*(w+2) + x*stride+1-px)*c. Rows outside the band's
+// windows keep whatever they held: no window of the band reads them.
+func (d *DW) padded(src []int16, h, w, stride, y0, y1 int) []int16 {
 	c := d.C
 	n := (h + 2) * (w + 2) * c
 	if cap(d.pad) < n {
@@ -46,7 +58,8 @@ func (d *DW) padded(src []int16, h, w int) []int16 {
 	row := (w + 2) * c
 	clear(p[:row])
 	clear(p[(h+1)*row:])
-	for y := 0; y < h; y++ {
+	_, py := same(h, stride)
+	for y := max(0, y0*stride-py); y < min(h, (y1-1)*stride-py+3); y++ {
 		r := p[(y+1)*row:][:row]
 		clear(r[:c])
 		clear(r[row-c:])

@@ -22,16 +22,16 @@ func packDW(d *DW) {
 	}
 }
 
-func depthwiseFast(dst, src []int16, h, w, stride int, d *DW) {
+func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW) {
 	c := d.C
-	oh, py := same(h, stride)
+	_, py := same(h, stride)
 	ow, px := same(w, stride)
-	p := d.padded(src, h, w)
+	p := d.padded(src, h, w, stride, y0, y1)
 	var offs [9]int // the taps' offsets from the window's top-left value
 	for t := range offs {
 		offs[t] = ((t/3)*(w+2) + t%3) * c
 	}
-	for y := 0; y < oh; y++ {
+	for y := y0; y < y1; y++ {
 		for x := 0; x < ow; x++ {
 			base, out := ((y*stride+1-py)*(w+2)+x*stride+1-px)*c, (y*ow+x)*c
 			for g := 0; g < d.c8; g += 8 {

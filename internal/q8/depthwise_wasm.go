@@ -33,16 +33,16 @@ func packDW(d *DW) {
 // depthwiseFast runs every output row through dwRow, one 8-channel group at a
 // time, on the zero-framed copy of the input; channels past the last multiple of 8
 // run the reference's depthwisePixel.
-func depthwiseFast(dst, src []int16, h, w, stride int, d *DW) {
+func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW) {
 	c := d.C
-	oh, py := same(h, stride)
+	_, py := same(h, stride)
 	ow, px := same(w, stride)
-	p := d.padded(src, h, w)
+	p := d.padded(src, h, w, stride, y0, y1)
 	row := dwRow
 	if d.Max == Act7Max {
 		row = dwRow7
 	}
-	for y := 0; y < oh; y++ {
+	for y := y0; y < y1; y++ {
 		base, out := ((y*stride+1-py)*(w+2)+1-px)*c, y*ow*c
 		for g := 0; g < d.c8; g += 8 {
 			row(&dst[out+g], &p[base+g], ow, 2*stride*c, 2*c, 2*(w+2)*c, 2*c, &d.k16[g*9], &d.mb[2*g])

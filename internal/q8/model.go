@@ -1,7 +1,6 @@
 package q8
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -103,50 +102,20 @@ func (m *Model) InputLen() int { return m.Size * m.Size * 3 }
 // [-1, 1], as core.Model takes) and returns the 1000 logits, owned by the model
 // until the next call.
 func (m *Model) Forward(input []float32) ([]float32, error) {
-	if len(input) != m.InputLen() {
-		return nil, fmt.Errorf("mobilenet: input has %d values, the %dx%d model wants %d (%dx%dx3)",
-			len(input), m.Size, m.Size, m.InputLen(), m.Size, m.Size)
+	if err := m.SetInput(input); err != nil {
+		return nil, err
 	}
-	QuantizeInput(m.in[:len(input)], input)
-	src, dst := m.in, m.ping
-	for i := range m.steps {
+	for i, l := range m.Layers {
 		var start time.Time
 		if m.Profile {
 			start = time.Now()
 		}
-		src, dst = m.run(i, src, dst)
+		m.RunRows(i, core.RowSpan{R0: 0, R1: max(l.OutH, 1)}) // band.go
 		if m.Profile {
 			m.LayerTimes[i] = time.Since(start)
 		}
 	}
 	return m.logits, nil
-}
-
-// run computes layer i from src into dst and returns the next layer's src and dst.
-func (m *Model) run(i int, src, dst []int16) (next, free []int16) {
-	st := &m.steps[i]
-	l := st.l
-	switch l.Kind {
-	case core.Conv3x3:
-		// As a pointwise layer over the 3x3x3 patches: the fast kernel runs it.
-		Im2col(m.patches, src, l.InH, l.InW, l.InC, l.Stride)
-		st.pw.Run(dst, m.patches, l.OutH*l.OutW)
-	case core.Depthwise:
-		st.dw.Run(dst, src, l.InH, l.InW, l.Stride)
-	case core.Pointwise:
-		st.pw.Run(dst, src, l.OutH*l.OutW)
-	case core.AvgPool:
-		AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
-		Dequantize(m.features, m.pooled, PoolScale)
-		return m.pooled, dst
-	case core.FullyConn:
-		st.pw.RunLogits(m.logits, src)
-		return src, dst
-	}
-	if &dst[0] == &m.ping[0] {
-		return dst, m.pong
-	}
-	return dst, m.ping
 }
 
 // Kernels names the kernel set Forward runs.

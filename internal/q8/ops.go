@@ -68,8 +68,13 @@ func Conv3x3(dst, src []int16, h, w, cin, cout, stride int, kernel []int8, m, b 
 // its outputs clamped to [0, hi].
 func Depthwise(dst, src []int16, h, w, c, stride int, kernel []int8, m, b []float32, hi int16) {
 	oh, _ := same(h, stride)
+	depthwiseRows(dst, src, h, w, c, stride, 0, oh, kernel, m, b, hi)
+}
+
+// depthwiseRows is Depthwise's output rows [y0, y1) (a worker's row band).
+func depthwiseRows(dst, src []int16, h, w, c, stride, y0, y1 int, kernel []int8, m, b []float32, hi int16) {
 	ow, _ := same(w, stride)
-	for y := 0; y < oh; y++ {
+	for y := y0; y < y1; y++ {
 		for x := 0; x < ow; x++ {
 			depthwisePixel(dst, src, h, w, c, stride, y, x, 0, kernel, m, b, hi)
 		}
@@ -161,10 +166,16 @@ func Dequantize(dst []float32, src []int16, s float32) {
 // input), so the convolution becomes a pointwise layer with K = 9*cin over the
 // patches (the same integer sums as Conv3x3).
 func Im2col(dst, src []int16, h, w, cin, stride int) {
-	oh, py := same(h, stride)
+	oh, _ := same(h, stride)
+	im2colRows(dst, src, h, w, cin, stride, 0, oh)
+}
+
+// im2colRows is Im2col for output rows [y0, y1) (a worker's row band).
+func im2colRows(dst, src []int16, h, w, cin, stride, y0, y1 int) {
+	_, py := same(h, stride)
 	ow, px := same(w, stride)
 	k := 9 * cin
-	for y := 0; y < oh; y++ {
+	for y := y0; y < y1; y++ {
 		for x := 0; x < ow; x++ {
 			patch := dst[(y*ow+x)*k:][:k]
 			for t := 0; t < 9; t++ {

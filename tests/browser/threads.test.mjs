@@ -25,10 +25,10 @@ after(async () => {
 // In the page: a 1-thread and a 2-thread classifier on the same canvas picture (the
 // leader reads it as an ImageBitmap) and the same raw frame; all 1000 probabilities
 // and the embedding of each.
-async function compare(origin) {
+async function compare(origin, precision = 'f32') {
   const errors = [];
   const page = await blankPage(browser.context, origin, (msg) => errors.push(msg));
-  const r = await page.evaluate(async () => {
+  const r = await page.evaluate(async (precision) => {
     const { load } = await import('/mobilenet.js');
     const canvas = document.createElement('canvas');
     canvas.width = 301; canvas.height = 203;
@@ -47,10 +47,10 @@ async function compare(origin) {
       return out;
     };
     const model = '/weights/mobilenet_v1_0.75_224.mnw';
-    const one = await load({ model, threads: 1 });
+    const one = await load({ model, threads: 1, precision });
     const want = await answers(one);
     one.dispose();
-    const two = await load({ model, threads: 2 });
+    const two = await load({ model, threads: 2, precision });
     const got = await answers(two);
     const info = two.info();
     two.dispose();
@@ -59,7 +59,7 @@ async function compare(origin) {
       sharedError = await load({ model, threads: 2, transport: 'shared' }).then(() => 'loaded', (err) => err.code);
     }
     return { isolated: self.crossOriginIsolated, info, want, got, sharedError };
-  });
+  }, precision);
   await page.close();
   assert.deepEqual(errors, []);
   return r;
@@ -80,3 +80,15 @@ test('not isolated (an ordinary host): threads 2 over MessageChannels equal thre
   assert.deepEqual(r.got, r.want);
   assert.equal(r.sharedError, 'EOPTIONS');
 });
+
+// int8 (issue 12 item 4): the same team exchanges int16 rows; the answers equal int8
+// threads 1's bit for bit on both transports.
+for (const [name, origin] of [['shared', () => isolated.url], ['message', () => plain.url]]) {
+  test(`int8 threads 2 over the ${name} transport equal int8 threads 1 bit for bit`, async () => {
+    const r = await compare(origin(), 'int8');
+    assert.equal(r.info.precision, 'int8');
+    assert.equal(r.info.threads, 2);
+    assert.equal(r.info.transport, name);
+    assert.deepEqual(r.got, r.want);
+  });
+}

@@ -28,7 +28,7 @@ describe('precision', { skip: !existsSync(int8Model) && 'run make: no web/weight
     assert.equal(f32.info().precision, 'f32');
     assert.equal(int8.info().precision, 'int8');
     assert.equal(int8File.info().precision, 'int8');
-    assert.equal(int8.info().threads, 1); // int8's default: cooperating threads are f32 only
+    assert.equal(int8.info().threads, 1); // int8's default (threads: N splits it too, threads.test.mjs)
   });
 
   test('int8 classifies the tench photo as tench', async () => {
@@ -76,12 +76,18 @@ describe('precision', { skip: !existsSync(int8Model) && 'run make: no web/weight
     }
   });
 
-  test('bad precision and int8 with threads > 1: EOPTIONS before any download', async () => {
+  test('bad precision: EOPTIONS before any download', async () => {
     for (const precision of ['int4', 'F32', '', 8, null]) {
       await assert.rejects(load({ model: packedModel, precision }), { code: 'EOPTIONS', message: /precision/ });
     }
-    await assert.rejects(load({ model: packedModel, precision: 'int8', threads: 2 }),
-      { code: 'EOPTIONS', message: /int8.*threads = 2/ });
-    await assert.rejects(load({ model: int8Model, threads: 2 }), { code: 'EOPTIONS', message: /threads = 2 with an int8 model file/ });
+  });
+
+  test('an int8 file with threads 2 runs int8 on a team and equals threads 1', async () => {
+    const two = await load({ model: int8Model, threads: 2 });
+    assert.equal(two.info().precision, 'int8');
+    assert.equal(two.info().threads, 2);
+    const [a, b] = [await int8File.embed(tench), await two.embed(tench)];
+    assert.deepEqual(Array.from(b), Array.from(a));
+    two.dispose();
   });
 });

@@ -49,21 +49,22 @@ async function answers(clf, sizes) {
 }
 
 describe('threads', () => {
-  for (const alpha of [0.25, 0.5, 1.0]) {
-    test(`alpha ${alpha}: threads 2-4, both transports, equal threads 1 bit for bit at sizes 128, 160, 224`, async () => {
+  for (const [alpha, precision] of [[0.25, 'f32'], [0.5, 'f32'], [1.0, 'f32'], [0.25, 'int8'], [0.75, 'int8']]) {
+    test(`alpha ${alpha} ${precision}: threads 2-4, both transports, equal threads 1 bit for bit at sizes 128, 160, 224`, async () => {
       const model = await randomModel(alpha);
       const sizes = [128, 160, 224];
-      const one = await load({ model, threads: 1 });
+      const one = await load({ model, threads: 1, precision });
       const want = await answers(one, sizes);
       one.dispose();
       for (const threads of [2, 3, 4]) {
         for (const transport of ['shared', 'message']) {
-          const clf = await load({ model, threads, transport });
+          const clf = await load({ model, threads, transport, precision });
           assert.equal(clf.info().threads, threads);
+          assert.equal(clf.info().precision, precision);
           assert.equal(clf.info().transport, transport);
           const got = await answers(clf, sizes);
           for (let i = 0; i < want.length; i++) {
-            const what = `alpha ${alpha} threads ${threads} ${transport} size ${want[i].size} input ${i % 2}`;
+            const what = `alpha ${alpha} ${precision} threads ${threads} ${transport} size ${want[i].size} input ${i % 2}`;
             assert.deepEqual(got[i].probs, want[i].probs, `${what}: probabilities`);
             assert.deepEqual(got[i].features, want[i].features, `${what}: embedding`);
           }

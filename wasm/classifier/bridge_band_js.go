@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 )
 
 // Banded inference (load({threads: N}) in web/mobilenet-core.js): this worker is
@@ -19,7 +20,7 @@ import (
 // ~10 us, so a frame is one call (bandStep) on the SharedArrayBuffer transport, and
 // one more per receive that has to wait for a message on the MessageChannel one.
 var band struct {
-	model      *core.Model
+	model      pipeline.BandNet // f32 or int8: the rows move as bytes either way
 	n, k       int
 	ops        []bandOp
 	send, recv js.Value  // the worker's transport (bandTransport)
@@ -75,9 +76,10 @@ func bandPlan(args []js.Value) (any, error) {
 	return len(band.ops), nil
 }
 
-func buildOps(m *core.Model, n, k int) []bandOp {
-	plan := core.BandPlan(m.Layers, n)
-	ops := core.BandSchedule(m.Layers, plan, n, k)
+func buildOps(m pipeline.BandNet, n, k int) []bandOp {
+	layers := m.BandLayers()
+	plan := core.BandPlan(layers, n)
+	ops := core.BandSchedule(layers, plan, n, k)
 	// Every frame begins with a message from the leader to each other worker, even
 	// one that needs no image rows: it says whether the frame goes ahead.
 	var begin []core.Op
@@ -93,9 +95,8 @@ func buildOps(m *core.Model, n, k int) []bandOp {
 	for _, op := range append(begin, ops...) {
 		b := bandOp{Op: op}
 		if op.Kind != core.OpRun {
-			rows := m.LayerRows(op.Layer, op.Rows)
-			if len(rows) > 0 {
-				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)*4
+			if rows := m.RowBytes(op.Layer, op.Rows); len(rows) > 0 {
+				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)
 			}
 		}
 		out = append(out, b)

@@ -1,0 +1,55 @@
+package pipeline
+
+import (
+	"unsafe"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
+)
+
+// BandNet is what a banded worker runs, the float32 network (core.Model) or the
+// int8 one (q8.Model): the same plan and schedule over the same layer table; only
+// the exchanged rows' element type differs (float32 or int16), so the transport
+// moves bytes.
+type BandNet interface {
+	SetInput(input []float32) error
+	RunOp(op core.Op)
+	Logits() []float32
+	Features() []float32
+	// BandLayers is the layer table the plan is made for.
+	BandLayers() []core.Layer
+	// RowBytes is LayerRows as bytes (aliasing the model's buffers).
+	RowBytes(li int, rows core.RowSpan) []byte
+}
+
+type f32Band struct{ *core.Model }
+
+func (b f32Band) BandLayers() []core.Layer { return b.Layers }
+
+func (b f32Band) RowBytes(li int, rows core.RowSpan) []byte {
+	r := b.LayerRows(li, rows)
+	if len(r) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&r[0])), len(r)*4)
+}
+
+type int8Band struct{ *q8.Model }
+
+func (b int8Band) BandLayers() []core.Layer { return b.Layers }
+
+func (b int8Band) RowBytes(li int, rows core.RowSpan) []byte {
+	r := b.LayerRows(li, rows)
+	if len(r) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&r[0])), len(r)*2)
+}
+
+// bandNet is the sized model as a BandNet (made once per model: the bridge keeps it).
+func (sm *sizedModel) bandNet() BandNet {
+	if sm.int8 != nil {
+		return int8Band{sm.int8}
+	}
+	return f32Band{sm.model}
+}
