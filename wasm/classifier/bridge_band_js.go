@@ -21,6 +21,7 @@ import (
 var band struct {
 	model      *core.Model
 	n, k       int
+	own        bool // every worker prepares the frame itself (core.OwnInputs)
 	ops        []bandOp
 	send, recv js.Value  // the worker's transport (bandTransport)
 	input      []float32 // setInput's tensor
@@ -33,9 +34,11 @@ type bandOp struct {
 }
 
 func init() {
-	bandCalls = map[string]func(args []js.Value) (any, error){
+	for name, f := range map[string]func(args []js.Value) (any, error){
 		"bandTransport": bandTransport, "bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandStep": bandStep,
 		"bandFinish": bandFinish, "setInput": setInput, "logits": logits,
+	} {
+		calls[name] = f
 	}
 }
 
@@ -51,17 +54,18 @@ func bandTransport(args []js.Value) (any, error) {
 	return nil, nil
 }
 
-// bandPlan(n, k, size): prepares this worker's schedule for frames at input size and
+// bandPlan(n, k, size, own): prepares this worker's schedule for frames at input
+// size, own: every worker prepares the frame itself (no image rows are sent), and
 // returns its length. It is kept while the model stays (its buffers, so the
 // addresses, are fixed).
 func bandPlan(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
-	if len(args) != 3 {
-		return nil, fmt.Errorf("bandPlan wants (n, k, size)")
+	if len(args) != 4 {
+		return nil, fmt.Errorf("bandPlan wants (n, k, size, own)")
 	}
-	n, k, size := args[0].Int(), args[1].Int(), args[2].Int()
+	n, k, size, own := args[0].Int(), args[1].Int(), args[2].Int(), args[3].Truthy()
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("bandPlan: worker %d of %d", k, n)
 	}
@@ -69,14 +73,17 @@ func bandPlan(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m != band.model || n != band.n || k != band.k {
-		band.model, band.n, band.k, band.ops = m, n, k, buildOps(m, n, k)
+	if m != band.model || n != band.n || k != band.k || own != band.own {
+		band.model, band.n, band.k, band.own, band.ops = m, n, k, own, buildOps(m, n, k, own)
 	}
 	return len(band.ops), nil
 }
 
-func buildOps(m *core.Model, n, k int) []bandOp {
+func buildOps(m *core.Model, n, k int, own bool) []bandOp {
 	plan := core.BandPlan(m.Layers, n)
+	if own {
+		plan = core.OwnInputs(plan)
+	}
 	ops := core.BandSchedule(m.Layers, plan, n, k)
 	// Every frame begins with a message from the leader to each other worker, even
 	// one that needs no image rows: it says whether the frame goes ahead.

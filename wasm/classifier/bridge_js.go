@@ -27,9 +27,9 @@ var (
 	outU8  js.Value    // a Uint8Array over the worker's Float64Array of len(out)
 )
 
-// optional holds the calls that only some builds include (loadTFJS with -tags tfjs);
-// bandCalls those of banded inference (bridge_band_js.go).
-var optional, bandCalls = map[string]func(args []js.Value) (any, error){}, map[string]func(args []js.Value) (any, error){}
+// calls holds the calls other files add: banded inference (bridge_band_js.go), and
+// loadTFJS in builds with -tags tfjs (bridge_tfjs_js.go).
+var calls = map[string]func(args []js.Value) (any, error){}
 
 // outLen is the result buffer's length in float64s: 4 header values + (index, prob) pairs.
 const outLen = 4 + 2*core.NumClasses
@@ -40,10 +40,7 @@ func main() {
 	api.Set("outLength", outLen)
 	api.Set("setOutput", js.FuncOf(guard(setOutput)))
 	api.Set("loadPacked", js.FuncOf(guard(loadPacked)))
-	for name, f := range bandCalls {
-		api.Set(name, js.FuncOf(guard(f)))
-	}
-	for name, f := range optional {
+	for name, f := range calls {
 		api.Set(name, js.FuncOf(guard(f)))
 	}
 	api.Set("exportPacked", js.FuncOf(guard(exportPacked)))
