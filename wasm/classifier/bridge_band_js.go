@@ -27,10 +27,13 @@ var band struct {
 	input      []float32 // setInput's tensor
 }
 
-// bandOp is a schedule step with the Go address and length of its rows.
+// bandOp is a schedule step with the Go address and length of its rows, and for a
+// send or receive the transport call's arguments, made once: boxing an address (an
+// int over 255) into an any for Invoke allocates, ~2 allocations per exchange.
 type bandOp struct {
 	core.Op
 	addr, bytes int
+	args        []any // send: (peer, addr, bytes); receive: (peer, addr, bytes, layer)
 }
 
 func init() {
@@ -104,6 +107,10 @@ func buildOps(m *core.Model, n, k int, own bool) []bandOp {
 			if len(rows) > 0 {
 				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)*4
 			}
+			b.args = []any{js.ValueOf(op.Peer), js.ValueOf(b.addr), js.ValueOf(b.bytes)}
+			if op.Kind == core.OpRecv {
+				b.args = append(b.args, js.ValueOf(op.Layer+1))
+			}
 		}
 		out = append(out, b)
 	}
@@ -136,9 +143,9 @@ func bandStep(args []js.Value) (any, error) {
 		case core.OpRun:
 			band.model.RunOp(op.Op)
 		case core.OpSend:
-			band.send.Invoke(op.Peer, op.addr, op.bytes)
+			band.send.Invoke(op.args...)
 		case core.OpRecv:
-			switch r := band.recv.Invoke(op.Peer, op.addr, op.bytes, op.Layer+1); {
+			switch r := band.recv.Invoke(op.args...); {
 			case r.Type() != js.TypeBoolean:
 				return i, nil
 			case !r.Bool():
@@ -158,11 +165,9 @@ func bandPrepare(args []js.Value) (any, error) {
 	if len(args) != 5 {
 		return nil, fmt.Errorf("bandPrepare wants (bytes, width, height, size, crop)")
 	}
-	src := args[0]
-	if src.Type() != js.TypeObject || !src.InstanceOf(js.Global().Get("Uint8Array")) {
-		return nil, fmt.Errorf("the image must arrive as a Uint8Array")
+	if err := setFrame(args[0]); err != nil {
+		return nil, err
 	}
-	js.CopyBytesToGo(engine.Frame(src.Length()), src)
 	_, err := engine.BandPrepare(args[1].Int(), args[2].Int(), args[3].Int(), args[4].Float())
 	return nil, err
 }
@@ -188,7 +193,7 @@ func setInput(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
-	if len(args) != 2 || args[0].Type() != js.TypeObject || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+	if len(args) != 2 || !isUint8Array(args[0]) {
 		return nil, fmt.Errorf("setInput wants (Uint8Array of float32s, size)")
 	}
 	size := args[1].Int()
