@@ -34,7 +34,9 @@ try {
           modelURL: u(`/build/bench/data/${config}.mnw`), inputURL: files.inputURL, size, threads, transport, runs: 10, warmupMs,
         });
         let cell = `ours x${threads}${transport ? ` ${transport}` : ''} ${summarize(r.runsMs).median.toFixed(1)}`;
-        if (r.profile) cell += ` (compute/wait ms: ${[r.profile, ...r.others].map((p) => `${sum(p, 1)}/${sum(p, 2)}`).join(', ')})`;
+        // Per worker: compute/wait ms, and its longest waits as [layer that reads the rows: ms].
+        const top = (p) => [...p].sort((a, b) => b[2] - a[2]).slice(0, 2).map((x) => `${x[0]}: ${x[2].toFixed(2)}`).join(' ');
+        if (r.profile) cell += ` (compute/wait ms: ${[r.profile, ...r.others].map((p) => `${sum(p, 1)}/${sum(p, 2)} [${top(p)}]`).join(', ')})`;
         cells.push(cell);
       }
       console.log(`round ${round}: ${cells.join(' | ')}`);

@@ -31,7 +31,7 @@ type Op struct {
 
 // BandSchedule is worker k of n's operations for one frame, for the exchanges of
 // plan (BandPlan(layers, n)). Run in order, with every send delivered to its
-// receiver, the workers' runs compute what RunRows over every band would: the same
+// receiver, the workers' runs compute what one run over every band would: the same
 // kernel calls on the same rows, so the same bits.
 func BandSchedule(layers []Layer, plan [][]Exchange, n, k int) []Op {
 	var ops []Op
@@ -63,6 +63,9 @@ func BandSchedule(layers []Layer, plan [][]Exchange, n, k int) []Op {
 			continue
 		}
 		indep := independentRows(layers, li, k, n, band)
+		if li == 0 && len(recvs) == 0 {
+			indep = band // the worker prepared the image itself (OwnInputs)
+		}
 		pieces := splitBand(band, indep, sends)
 		// Independent pieces first, those with rows to send before the others; then the
 		// halo; then the pieces that read it, again those with rows to send first.

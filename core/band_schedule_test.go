@@ -9,10 +9,17 @@ import (
 
 // runSchedules runs one frame on n models as n concurrent workers executing their
 // BandSchedule, with a channel per ordered pair of workers as the transport.
-func runSchedules(t *testing.T, models []*Model, input []float32) {
+// With own, every worker sets the input itself (OwnInputs).
+func runSchedules(t *testing.T, models []*Model, input []float32, own bool) {
 	t.Helper()
 	n := len(models)
 	plan := BandPlan(models[0].Layers, n)
+	if own {
+		plan = OwnInputs(plan)
+		for _, m := range models[1:] {
+			m.SetInput(input)
+		}
+	}
 	mail := make([][]chan []float32, n)
 	for i := range mail {
 		mail[i] = make([]chan []float32, n)
@@ -76,11 +83,13 @@ func TestBandSchedulesMatchForward(t *testing.T) {
 		wantF := append([]float32(nil), models[0].Features()...)
 		other := randomInput(4, c.size)
 		for n := 1; n <= 5; n++ {
-			poison(models, other)
-			runSchedules(t, models[:n], input)
-			name := fmt.Sprintf("alpha %v size %d n %d", c.alpha, c.size, n)
-			same(t, name+" logits", models[0].Logits(), want)
-			same(t, name+" features", models[0].Features(), wantF)
+			for _, own := range []bool{false, true} {
+				poison(models, other)
+				runSchedules(t, models[:n], input, own)
+				name := fmt.Sprintf("alpha %v size %d n %d own inputs %v", c.alpha, c.size, n, own)
+				same(t, name+" logits", models[0].Logits(), want)
+				same(t, name+" features", models[0].Features(), wantF)
+			}
 		}
 	}
 }

@@ -18,7 +18,7 @@ func runBands(models []*Model, plan [][]Exchange, input []float32) {
 			copy(models[x.To].LayerRows(x.Layer, x.Rows), models[x.From].LayerRows(x.Layer, x.Rows))
 		}
 		for k, m := range models {
-			m.RunRows(li, BandRows(m.Layers, li, k, n))
+			m.RunOp(Op{Kind: OpRun, Layer: li, Rows: BandRows(m.Layers, li, k, n), Clear: true})
 		}
 	}
 }

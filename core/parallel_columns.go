@@ -87,17 +87,23 @@ func (m *Model) bindScratch() {
 func (st *step) runColumns(b0, b1 int) {
 	l := &st.l
 	for _, c := range st.cols[b0:b1] {
-		out := st.out
-		if st.scratch != nil {
-			out = kernels.Out{Buf: st.scratch}
-		}
-		out.Off += c.n0
-		out.RowStride = l.OutC
-		kernels.Pointwise(out, st.src, c.w, 1, 0, l.OutH*l.OutW)
+		st.columnBlock(c, 0, l.OutH*l.OutW)
 		if st.scratch != nil {
 			st.copyColumns(c.n0, c.n0+c.w.N)
 		}
 	}
+}
+
+// columnBlock computes column block c over pixels [p0, p1), into st.scratch when
+// the layer has one (st.out is bordered), else straight into st.out.
+func (st *step) columnBlock(c colBlock, p0, p1 int) {
+	out := st.out
+	if st.scratch != nil {
+		out = kernels.Out{Buf: st.scratch}
+	}
+	out.Off += c.n0
+	out.RowStride = st.l.OutC
+	kernels.Pointwise(out, st.src, c.w, 1, p0, p1)
 }
 
 // copyColumns copies channels [n0, n1) of every pixel from st.scratch to st.out.

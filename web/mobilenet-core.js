@@ -337,8 +337,13 @@ class Team {
   request(msg, transfer = []) {
     const [lead, ...rest] = this.#members;
     if (msg.type !== 'classify' && msg.type !== 'forward') return lead.request(msg, transfer);
-    const follow = rest.map((m) => m.request({ type: 'band', size: msg.size, loop: msg.type === 'forward' }));
-    return Promise.all([lead.request(msg, transfer), ...follow]).then((v) => v[0]);
+    // Every member gets its own copy of the frame's bytes (or the tensor) and prepares
+    // it in parallel (core.OwnInputs): posted before the leader's, which may transfer
+    // them. An ImageBitmap only the leader reads, and it sends the image rows.
+    const input = msg.type === 'forward' ? msg.input : msg.input.bitmap ? null : msg.input;
+    const own = input !== null;
+    const follow = rest.map((m) => m.request({ type: 'band', size: msg.size, loop: msg.type === 'forward', input, crop: msg.crop }));
+    return Promise.all([lead.request({ ...msg, own }, transfer), ...follow]).then((v) => v[0]);
   }
 
   terminate(err) {

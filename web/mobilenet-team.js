@@ -5,8 +5,11 @@
 //   shared:  a SharedArrayBuffer of mailboxes with Atomics.wait/notify (needs
 //            crossOriginIsolated in browsers; always there in Node);
 //   message: a MessageChannel per pair of workers (works on any page).
-// Worker 0, the leader, prepares the frame, sends each worker the image rows it
-// reads, and at the end gathers the last layer's rows to pool and classify. The
+// Each worker prepares the frame itself when it was given one ("own" inputs: bytes
+// or a tensor, copied to every worker); otherwise (an ImageBitmap, which only the
+// leader can read) worker 0, the leader, prepares it and sends each worker the image
+// rows it reads. At the end the leader gathers the last layer's rows to pool and
+// classify. The
 // schedule (what to send and receive before which layers, at which Go addresses) is
 // the Go side's (bandPlan); rows go straight between Go memory and the transport:
 // one copy out, one copy in.
@@ -56,11 +59,13 @@ export function teamWiring(n, transport) {
 }
 
 /**
- * The worker's half, from its 'team' message: lead(size, prepare) runs a frame as
- * the leader (prepare() fills the Go model's input; if it throws, the others are
- * told to skip the frame and the error is rethrown); follow(size) runs one as another
- * member (with loop, frames until the leader calls end()). go: {goCall(name,
- * ...args), goBytes(addr, n), CodedError, fatal(why)}.
+ * The worker's half, from its 'team' message: lead(size, prepare, own) runs a frame
+ * as the leader (prepare() fills the Go model's input; if it throws, the others are
+ * told to skip the frame and the error is rethrown; own: the others prepare it too);
+ * follow(size, loop, prepare) runs one as another member (with loop, frames until the
+ * leader calls end(); prepare: this member's own copy of the frame, else the leader
+ * sends the image rows). go: {goCall(name, ...args), goBytes(addr, n), CodedError,
+ * fatal(why)}.
  */
 export function joinTeam({ n, k, transport, sab, ports }, go) {
   const mail = transport === 'shared' ? new SharedMail(sab, n, k, go) : new PortMail(ports, go);
@@ -80,8 +85,14 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
     return got;
   };
   go.goCall('bandTransport', send, recv);
-  async function run(size) {
-    go.goCall('bandPlan', n, k, size);
+  // The plan is Go's for the last (size, own) asked: asked again only when they change
+  // (each JS->Go call costs ~10 us and ~5 Go allocations inside syscall/js).
+  let planned = null;
+  async function run(size, own) {
+    if (planned !== `${size} ${own}`) {
+      go.goCall('bandPlan', n, k, size, own);
+      planned = `${size} ${own}`;
+    }
     times = [];
     last = performance.now();
     for (let from = 0; ;) {
@@ -101,29 +112,46 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
   }
   // A failure within a frame leaves the others waiting for rows that never come: it
   // is fatal to the team (the main thread then rejects the call with ECRASHED).
-  async function runOrDie(size) {
+  async function runOrDie(size, own) {
     try {
-      return await run(size);
+      return await run(size, own);
     } catch (err) {
       go.fatal(`a cooperating worker failed: ${err?.message ?? err}`);
       throw err;
     }
   }
   const skip = () => { for (let peer = 1; peer < n; peer++) mail.send(peer, new Uint8Array(0), SKIP); };
+  // A member whose own prepare() failed takes the leader's first message of the frame
+  // (every frame starts with one, see buildOps): the leader failed on the same frame
+  // and calls it off, or the team disagrees about the frame, which is fatal.
+  async function skipped() {
+    if (await mail.recv(0, 0, 0)) {
+      go.fatal('a cooperating worker could not prepare a frame that the leader could');
+      throw new go.CodedError('ECRASHED', 'the cooperating workers disagree about a frame');
+    }
+    return false;
+  }
   return {
-    async lead(size, prepare) {
+    async lead(size, prepare, own = false) {
       try {
         prepare();
       } catch (err) {
         skip();
         throw err;
       }
-      await runOrDie(size);
+      await runOrDie(size, own);
     },
-    // follow(size, loop): one frame, or with loop frames until the leader's end().
-    async follow(size, loop = false) {
+    // follow(size, loop, prepare): one frame, or with loop frames until the leader's end().
+    async follow(size, loop = false, prepare = null) {
       let ok;
-      do ok = await runOrDie(size); while (loop && ok);
+      do {
+        try {
+          prepare?.();
+        } catch {
+          return skipped();
+        }
+        ok = await runOrDie(size, prepare !== null);
+      } while (loop && ok);
       return ok;
     },
     end: skip,

@@ -60,7 +60,7 @@ async function handle(msg) {
       team = joinTeam(msg, { goCall, goBytes, CodedError, fatal });
       return [true];
     }
-    case 'band': return [await team.follow(msg.size, msg.loop)];
+    case 'band': return [await team.follow(msg.size, msg.loop, ownPrepare(msg))];
     case 'forward': return forward(msg);
     case 'teamProfile': return [team?.profile() ?? null];
   }
@@ -159,13 +159,13 @@ async function startGo(wasmURL, bytes) {
 // {size, crop, topk, threshold, embed}. Timings are ms measured here.
 // In a team (load({threads})) this is the leader: it prepares the frame, and the
 // team's workers each run their rows of every layer.
-async function classify({ input, size, crop, topk, threshold, embed }) {
+async function classify({ input, size, crop, topk, threshold, embed, own }) {
   const t0 = performance.now();
   const { bytes, width, height } = input.bitmap ? readBitmap(input.bitmap) : input;
   const tPixels = performance.now() - t0;
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   if (team) {
-    await team.lead(size | 0, () => goCall('bandPrepare', u8, width | 0, height | 0, size | 0, +crop));
+    await team.lead(size | 0, () => goCall('bandPrepare', u8, width | 0, height | 0, size | 0, +crop), own === true);
     goCall('bandFinish', topk | 0);
   } else {
     goCall('classify', u8, width | 0, height | 0, size | 0, +crop, topk | 0);
@@ -187,6 +187,19 @@ async function classify({ input, size, crop, topk, threshold, embed }) {
   return [{ predictions, features, timings }, features ? [features.buffer] : []];
 }
 
+// ownPrepare is a following member's prepare() for its own copy of the frame (a
+// 'band' request with input: a tensor for forward, bytes for classify), or null.
+function ownPrepare({ input, size, crop }) {
+  if (input instanceof ArrayBuffer) {
+    const u8 = new Uint8Array(input);
+    return () => goCall('setInput', u8, size);
+  }
+  if (!input) return null;
+  const { bytes, width, height } = input;
+  const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  return () => goCall('bandPrepare', u8, width | 0, height | 0, size | 0, +crop);
+}
+
 // soloRun runs the network on this worker alone as the one member of a team of one
 // (no exchanges), the path setInput's benchmarks time at 1 thread.
 let solo = false;
@@ -195,7 +208,7 @@ function soloRun(size) {
     goCall('bandTransport', () => {}, () => false);
     solo = true;
   }
-  goCall('bandPlan', 1, 0, size);
+  goCall('bandPlan', 1, 0, size, true);
   goCall('bandStep', 0);
 }
 
@@ -206,7 +219,7 @@ async function forward({ input, size, runs, warmupMs }) {
   const u8 = new Uint8Array(input);
   const once = async () => {
     if (team) {
-      await team.lead(size, () => goCall('setInput', u8, size));
+      await team.lead(size, () => goCall('setInput', u8, size), true);
       return;
     }
     goCall('setInput', u8, size);

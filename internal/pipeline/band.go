@@ -11,7 +11,7 @@ import (
 // every layer on their own band of rows and exchange the rows between. Engine 0
 // (the leader) prepares the frame and, after the last layer, turns the logits into
 // classes; the others only run their bands. These methods give the wasm bridge
-// the model and those two ends; the layers in between are core.Model.RunRows.
+// the model and those two ends; the layers in between are core.Model.RunOp.
 
 // BandModel is the model for input size (0: the default), prepared on first use
 // (it may replace models of other sizes, see maxModels).
@@ -50,14 +50,9 @@ func (e *Engine) Logits() []float32 {
 // BandPrepare decodes and preprocesses the current frame (see Run for width,
 // height, size, crop) into the model's input buffer, and returns the model.
 func (e *Engine) BandPrepare(width, height, size int, crop float64) (BandNet, error) {
-	src := source{encoded: true, data: e.frame}
-	if width != 0 {
-		if width < 0 || height <= 0 || len(e.frame) < width*height*4 {
-			e.Decode, e.Preprocess, e.Inference = 0, 0, 0
-			return nil, fmt.Errorf("raw frame of %d bytes is too small for %dx%d RGBA (want width*height*4 = %d bytes)",
-				len(e.frame), width, height, width*height*4)
-		}
-		src = source{data: e.frame, width: width, height: height, stride: width * 4}
+	src, err := e.frameSource(width, height)
+	if err != nil {
+		return nil, err
 	}
 	sm, err := e.prepare(src, size, crop)
 	if err != nil {

@@ -141,15 +141,25 @@ func (e *Engine) Frame(n int) []byte {
 // the central fraction kept (0 or 1 = whole image). It returns the topk classes,
 // best first, owned by the engine until the next call.
 func (e *Engine) Run(width, height, size int, crop float64, topk int) ([]core.Prediction, error) {
+	src, err := e.frameSource(width, height)
+	if err != nil {
+		return nil, err
+	}
+	return e.classify(src, size, crop, topk)
+}
+
+// frameSource is the current frame as Run and BandPrepare read it (width 0: encoded
+// bytes, else width x height RGBA), or an error for a raw frame too small.
+func (e *Engine) frameSource(width, height int) (source, error) {
 	if width == 0 {
-		return e.classify(source{encoded: true, data: e.frame}, size, crop, topk)
+		return source{encoded: true, data: e.frame}, nil
 	}
 	if width < 0 || height <= 0 || len(e.frame) < width*height*4 {
 		e.Decode, e.Preprocess, e.Inference = 0, 0, 0
-		return nil, fmt.Errorf("raw frame of %d bytes is too small for %dx%d RGBA (want width*height*4 = %d bytes)",
+		return source{}, fmt.Errorf("raw frame of %d bytes is too small for %dx%d RGBA (want width*height*4 = %d bytes)",
 			len(e.frame), width, height, width*height*4)
 	}
-	return e.classify(source{data: e.frame, width: width, height: height, stride: width * 4}, size, crop, topk)
+	return source{data: e.frame, width: width, height: height, stride: width * 4}, nil
 }
 
 // ClassifyEncoded classifies a JPEG, PNG, GIF or WebP image (a JPEG's EXIF

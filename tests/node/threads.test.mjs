@@ -117,6 +117,29 @@ describe('threads', () => {
     }
   });
 
+  test('a team frame allocates next to nothing in Go on any member, over both transports', async (t) => {
+    const frame = noise(320, 240, 9);
+    for (const transport of ['shared', 'message']) {
+      const clf = await load({ model: testModel, threads: 2, transport });
+      const small = { size: 128 }; // many calls, little time
+      for (let i = 0; i < 5; i++) await clf.classify(frame, small);
+      const stats = () => Promise.all([0, 1].map((k) => clf.memStats(true, k)));
+      const before = await stats();
+      const n = 40;
+      for (let i = 0; i < n; i++) await clf.classify(frame, small);
+      const after = await stats();
+      for (const k of [0, 1]) {
+        const bytes = (after[k].totalAlloc - before[k].totalAlloc) / n, mallocs = (after[k].mallocs - before[k].mallocs) / n;
+        t.diagnostic(`${transport} worker ${k}: ${mallocs} allocations, ${bytes} B per frame`);
+        // What is left is syscall/js's own per call (~5 allocations: the event, its
+        // this and args), more calls on MessageChannels (one per receive that waits).
+        // A frame is 300 KB and a band's rows tens of KB: a per-frame buffer would show.
+        assert.ok(bytes < 4096, `${transport} worker ${k} allocates ${bytes} bytes per frame`);
+      }
+      clf.dispose();
+    }
+  });
+
   for (const transport of ['shared', 'message']) {
     for (const victim of [0, 1]) {
       test(`${transport}: killing worker ${victim} of a team mid-call rejects with ECRASHED, and every later call at once`, async () => {

@@ -22,21 +22,27 @@ import (
 var band struct {
 	model      pipeline.BandNet // f32 or int8: the rows move as bytes either way
 	n, k       int
+	own        bool // every worker prepares the frame itself (core.OwnInputs)
 	ops        []bandOp
 	send, recv js.Value  // the worker's transport (bandTransport)
 	input      []float32 // setInput's tensor
 }
 
-// bandOp is a schedule step with the Go address and length of its rows.
+// bandOp is a schedule step with the Go address and length of its rows, and for a
+// send or receive the transport call's arguments, made once: boxing an address (an
+// int over 255) into an any for Invoke allocates, ~2 allocations per exchange.
 type bandOp struct {
 	core.Op
 	addr, bytes int
+	args        []any // send: (peer, addr, bytes); receive: (peer, addr, bytes, layer)
 }
 
 func init() {
-	bandCalls = map[string]func(args []js.Value) (any, error){
+	for name, f := range map[string]func(args []js.Value) (any, error){
 		"bandTransport": bandTransport, "bandPlan": bandPlan, "bandPrepare": bandPrepare, "bandStep": bandStep,
 		"bandFinish": bandFinish, "setInput": setInput, "logits": logits,
+	} {
+		calls[name] = f
 	}
 }
 
@@ -52,17 +58,18 @@ func bandTransport(args []js.Value) (any, error) {
 	return nil, nil
 }
 
-// bandPlan(n, k, size): prepares this worker's schedule for frames at input size and
+// bandPlan(n, k, size, own): prepares this worker's schedule for frames at input
+// size, own: every worker prepares the frame itself (no image rows are sent), and
 // returns its length. It is kept while the model stays (its buffers, so the
 // addresses, are fixed).
 func bandPlan(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
-	if len(args) != 3 {
-		return nil, fmt.Errorf("bandPlan wants (n, k, size)")
+	if len(args) != 4 {
+		return nil, fmt.Errorf("bandPlan wants (n, k, size, own)")
 	}
-	n, k, size := args[0].Int(), args[1].Int(), args[2].Int()
+	n, k, size, own := args[0].Int(), args[1].Int(), args[2].Int(), args[3].Truthy()
 	if n < 1 || k < 0 || k >= n {
 		return nil, fmt.Errorf("bandPlan: worker %d of %d", k, n)
 	}
@@ -70,15 +77,18 @@ func bandPlan(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m != band.model || n != band.n || k != band.k {
-		band.model, band.n, band.k, band.ops = m, n, k, buildOps(m, n, k)
+	if m != band.model || n != band.n || k != band.k || own != band.own {
+		band.model, band.n, band.k, band.own, band.ops = m, n, k, own, buildOps(m, n, k, own)
 	}
 	return len(band.ops), nil
 }
 
-func buildOps(m pipeline.BandNet, n, k int) []bandOp {
+func buildOps(m pipeline.BandNet, n, k int, own bool) []bandOp {
 	layers := m.BandLayers()
 	plan := core.BandPlan(layers, n)
+	if own {
+		plan = core.OwnInputs(plan)
+	}
 	ops := core.BandSchedule(layers, plan, n, k)
 	// Every frame begins with a message from the leader to each other worker, even
 	// one that needs no image rows: it says whether the frame goes ahead.
@@ -97,6 +107,10 @@ func buildOps(m pipeline.BandNet, n, k int) []bandOp {
 		if op.Kind != core.OpRun {
 			if rows := m.RowBytes(op.Layer, op.Rows); len(rows) > 0 {
 				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)
+			}
+			b.args = []any{js.ValueOf(op.Peer), js.ValueOf(b.addr), js.ValueOf(b.bytes)}
+			if op.Kind == core.OpRecv {
+				b.args = append(b.args, js.ValueOf(op.Layer+1))
 			}
 		}
 		out = append(out, b)
@@ -130,9 +144,9 @@ func bandStep(args []js.Value) (any, error) {
 		case core.OpRun:
 			band.model.RunOp(op.Op)
 		case core.OpSend:
-			band.send.Invoke(op.Peer, op.addr, op.bytes)
+			band.send.Invoke(op.args...)
 		case core.OpRecv:
-			switch r := band.recv.Invoke(op.Peer, op.addr, op.bytes, op.Layer+1); {
+			switch r := band.recv.Invoke(op.args...); {
 			case r.Type() != js.TypeBoolean:
 				return i, nil
 			case !r.Bool():
@@ -152,11 +166,9 @@ func bandPrepare(args []js.Value) (any, error) {
 	if len(args) != 5 {
 		return nil, fmt.Errorf("bandPrepare wants (bytes, width, height, size, crop)")
 	}
-	src := args[0]
-	if src.Type() != js.TypeObject || !src.InstanceOf(js.Global().Get("Uint8Array")) {
-		return nil, fmt.Errorf("the image must arrive as a Uint8Array")
+	if err := setFrame(args[0]); err != nil {
+		return nil, err
 	}
-	js.CopyBytesToGo(engine.Frame(src.Length()), src)
 	_, err := engine.BandPrepare(args[1].Int(), args[2].Int(), args[3].Int(), args[4].Float())
 	return nil, err
 }
@@ -182,7 +194,7 @@ func setInput(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
 	}
-	if len(args) != 2 || args[0].Type() != js.TypeObject || !args[0].InstanceOf(js.Global().Get("Uint8Array")) {
+	if len(args) != 2 || !isUint8Array(args[0]) {
 		return nil, fmt.Errorf("setInput wants (Uint8Array of float32s, size)")
 	}
 	size := args[1].Int()

@@ -27,9 +27,9 @@ var (
 	outU8  js.Value    // a Uint8Array over the worker's Float64Array of len(out)
 )
 
-// optional holds the calls that only some builds include (loadTFJS with -tags tfjs);
-// bandCalls those of banded inference (bridge_band_js.go).
-var optional, bandCalls = map[string]func(args []js.Value) (any, error){}, map[string]func(args []js.Value) (any, error){}
+// calls holds the calls other files add: banded inference (bridge_band_js.go), and
+// loadTFJS in builds with -tags tfjs (bridge_tfjs_js.go).
+var calls = map[string]func(args []js.Value) (any, error){}
 
 // outLen is the result buffer's length in float64s: 4 header values + (index, prob) pairs.
 const outLen = 4 + 2*core.NumClasses
@@ -40,10 +40,7 @@ func main() {
 	api.Set("outLength", outLen)
 	api.Set("setOutput", js.FuncOf(guard(setOutput)))
 	api.Set("loadPacked", js.FuncOf(guard(loadPacked)))
-	for name, f := range bandCalls {
-		api.Set(name, js.FuncOf(guard(f)))
-	}
-	for name, f := range optional {
+	for name, f := range calls {
 		api.Set(name, js.FuncOf(guard(f)))
 	}
 	api.Set("exportPacked", js.FuncOf(guard(exportPacked)))
@@ -79,8 +76,24 @@ func errorValue(err error) js.Value {
 	return o
 }
 
+// uint8Array is the Uint8Array constructor, looked up once: every js.Value of an
+// object costs a Go allocation (a ref with a finalizer), so a per-frame lookup would
+// be one allocation per frame.
+var uint8Array = js.Global().Get("Uint8Array")
+
+func isUint8Array(v js.Value) bool { return v.Type() == js.TypeObject && v.InstanceOf(uint8Array) }
+
+// setFrame copies a call's image bytes (a Uint8Array) into the engine's frame buffer.
+func setFrame(v js.Value) error {
+	if !isUint8Array(v) {
+		return fmt.Errorf("the image must arrive as a Uint8Array")
+	}
+	js.CopyBytesToGo(engine.Frame(v.Length()), v)
+	return nil
+}
+
 func argBytes(v js.Value, what string) ([]byte, error) {
-	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("Uint8Array")) {
+	if !isUint8Array(v) {
 		return nil, fmt.Errorf("%s must be a Uint8Array", what)
 	}
 	b := make([]byte, v.Length())
@@ -186,7 +199,7 @@ func exportPacked(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	u8 := js.Global().Get("Uint8Array").New(buf.Len())
+	u8 := uint8Array.New(buf.Len())
 	js.CopyBytesToJS(u8, buf.Bytes())
 	return u8, nil
 }
@@ -229,11 +242,9 @@ func classify(args []js.Value) (any, error) {
 	if len(args) != 6 || outU8.IsUndefined() {
 		return nil, fmt.Errorf("classify wants (bytes, width, height, size, crop, topk) after setOutput")
 	}
-	src := args[0]
-	if src.Type() != js.TypeObject || !src.InstanceOf(js.Global().Get("Uint8Array")) {
-		return nil, fmt.Errorf("the image must arrive as a Uint8Array")
+	if err := setFrame(args[0]); err != nil {
+		return nil, err
 	}
-	js.CopyBytesToGo(engine.Frame(src.Length()), src)
 	topk := min(args[5].Int(), core.NumClasses)
 	top, err := engine.Run(args[1].Int(), args[2].Int(), args[3].Int(), args[4].Float(), topk)
 	if err != nil {

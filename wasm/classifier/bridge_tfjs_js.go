@@ -13,7 +13,7 @@ import (
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
-func init() { optional["loadTFJS"] = loadTFJS }
+func init() { calls["loadTFJS"] = loadTFJS }
 
 // loadTFJS(modelJSON, shards, precision?): a TF.js layers model; shards maps each
 // weightsManifest path to its bytes (the worker fetched them); precision int8
