@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = process.argv[2] ?? '1.0-224', size = Number(config.split('-')[1]);
 const rounds = Number(process.argv[3] ?? 6);
+// [threads, transport, precision]; THREADS_INT8=1 adds int8 x1 and x2 (shared) beside f32.
+const COMBOS = [[1, null, 'f32'], [2, 'shared', 'f32'], [2, 'message', 'f32'],
+  ...(process.env.THREADS_INT8 === '1' ? [[1, null, 'int8'], [2, 'shared', 'int8'], [2, 'message', 'int8']] : [])];
 const server = await serve(root);
 const u = (p) => `${server.url}${p}`;
 const files = { weightsURL: u(`/build/bench/data/${config}.mnw`), inputURL: u(`/build/bench/data/${config}.in.f32`) };
@@ -29,11 +32,11 @@ try {
       const cells = [];
       const t = await tfjs.evaluate((o) => window.benchTfjs(o), { ...files, runs: 10, warmupMs });
       cells.push(`TF.js x2 ${summarize(t.runsMs).median.toFixed(1)}`);
-      for (const [threads, transport] of [[1, null], [2, 'shared'], [2, 'message']]) {
+      for (const [threads, transport, precision] of COMBOS) {
         const r = await ours.evaluate((o) => window.benchThreads(o), {
-          modelURL: u(`/build/bench/data/${config}.mnw`), inputURL: files.inputURL, size, threads, transport, runs: 10, warmupMs,
+          modelURL: u(`/build/bench/data/${config}.mnw`), inputURL: files.inputURL, size, threads, transport, precision, runs: 10, warmupMs,
         });
-        let cell = `ours x${threads}${transport ? ` ${transport}` : ''} ${summarize(r.runsMs).median.toFixed(1)}`;
+        let cell = `ours ${precision} x${threads}${transport ? ` ${transport}` : ''} ${summarize(r.runsMs).median.toFixed(1)}`;
         // Per worker: compute/wait ms, and its longest waits as [layer that reads the rows: ms].
         const top = (p) => [...p].sort((a, b) => b[2] - a[2]).slice(0, 2).map((x) => `${x[0]}: ${x[2].toFixed(2)}`).join(' ');
         if (r.profile) cell += ` (compute/wait ms: ${[r.profile, ...r.others].map((p) => `${sum(p, 1)}/${sum(p, 2)} [${top(p)}]`).join(', ')})`;

@@ -26,24 +26,20 @@ type f32Band struct{ *core.Model }
 
 func (b f32Band) BandLayers() []core.Layer { return b.Layers }
 
-func (b f32Band) RowBytes(li int, rows core.RowSpan) []byte {
-	r := b.LayerRows(li, rows)
-	if len(r) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&r[0])), len(r)*4)
-}
+func (b f32Band) RowBytes(li int, rows core.RowSpan) []byte { return asBytes(b.LayerRows(li, rows)) }
 
 type int8Band struct{ *q8.Model }
 
 func (b int8Band) BandLayers() []core.Layer { return b.Layers }
 
-func (b int8Band) RowBytes(li int, rows core.RowSpan) []byte {
-	r := b.LayerRows(li, rows)
+func (b int8Band) RowBytes(li int, rows core.RowSpan) []byte { return asBytes(b.LayerRows(li, rows)) }
+
+// asBytes views r's memory as bytes (nil for no rows).
+func asBytes[T float32 | int16](r []T) []byte {
 	if len(r) == 0 {
 		return nil
 	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(&r[0])), len(r)*2)
+	return unsafe.Slice((*byte)(unsafe.Pointer(&r[0])), len(r)*int(unsafe.Sizeof(r[0])))
 }
 
 // bandNet is the sized model as a BandNet (made once per model: the bridge keeps it).
