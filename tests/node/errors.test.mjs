@@ -88,8 +88,9 @@ describe('load errors', () => {
   });
 });
 
-// Threads of this process: each worker is one, so a count back at its old value means
-// every worker a failed load started is gone (Linux).
+// Threads of this process: each worker is one, so a count back at (or below) its old value
+// means every worker a failed load started is gone (Linux). Below, not equal: a worker an
+// earlier test terminated may finish exiting in between, and V8 retires helper threads.
 const threads = () => readdirSync('/proc/self/task').length;
 async function settledThreads(want) {
   for (let i = 0; i < 50 && threads() > want; i++) await new Promise((r) => setTimeout(r, 50));
@@ -112,7 +113,7 @@ describe('load({signal, timeout}) against a server that never answers', () => {
     await rejects(load({ model: url, timeout: 1500, workers: 2 }), 'ETIMEOUT', '1500 ms');
     const took = performance.now() - t0;
     assert.ok(took >= 1400 && took < 4000, `rejected after ${took} ms`);
-    assert.equal(await settledThreads(base), base, 'no worker thread is left');
+    assert.ok(await settledThreads(base) <= base, 'no worker thread is left');
   });
 
   test('an abort rejects with EABORTED, the reason in the message, and stops the worker', async () => {
@@ -123,13 +124,13 @@ describe('load({signal, timeout}) against a server that never answers', () => {
     const err = await rejects(load({ model: url, signal: ac.signal }), 'EABORTED', 'user went away');
     assert.ok(performance.now() - t0 < 2000);
     assert.equal(err.cause.message, 'user went away');
-    assert.equal(await settledThreads(base), base, 'no worker thread is left');
+    assert.ok(await settledThreads(base) <= base, 'no worker thread is left');
   });
 
   test('an already aborted signal rejects at once, starting nothing', async () => {
     const base = threads();
     await rejects(load({ model: url, signal: AbortSignal.abort('not now') }), 'EABORTED', 'not now');
-    assert.equal(threads(), base);
+    assert.ok(threads() <= base, 'no worker thread was started');
   });
 
   test('AbortSignal.timeout works as a signal too', async () => {
