@@ -75,37 +75,37 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	if *size == 0 {
 		*size = w.Size
 	}
-	m, err := newBenchNet(w, *size, *threads, precision)
+	m, err := pipeline.NewTimed(w, *size, *threads, precision)
 	if err != nil {
 		return err
 	}
-	defer m.close()
-	*threads = m.threads
-	input := make([]float32, m.inputLen)
+	defer m.Close()
+	*threads = m.Threads
+	input := make([]float32, m.InputLen)
 	r := rand.New(rand.NewPCG(2, 3))
 	for i := range input {
 		input[i] = r.Float32()*2 - 1
 	}
 	for i := 0; i < *warmup; i++ {
-		m.forward(input)
+		m.Forward(input)
 	}
-	m.setProfile(*profile)
+	m.SetProfile(*profile)
 	times := make([]float64, *runs)
-	prof := layerprofile.New(m.layers)
+	prof := layerprofile.New(m.Layers)
 	for i := range times {
 		t0 := time.Now()
-		if _, err := m.forward(input); err != nil {
+		if _, err := m.Forward(input); err != nil {
 			return err
 		}
 		times[i] = ms(time.Since(t0))
 		if *profile {
-			prof.Add(m.layerTimes)
+			prof.Add(m.LayerTimes)
 		}
 	}
 	slices.Sort(times)
-	res := benchResult{Alpha: w.Alpha, Size: *size, Threads: *threads, Kernels: m.kernels, Precision: string(precision), Runs: *runs,
+	res := benchResult{Alpha: w.Alpha, Size: *size, Threads: *threads, Kernels: m.Kernels, Precision: string(precision), Runs: *runs,
 		MedianMs: stats.Percentile(times, 50), P10Ms: stats.Percentile(times, 10), P90Ms: stats.Percentile(times, 90), MinMs: times[0],
-		MultAdds: m.multAdds}
+		MultAdds: m.MultAdds}
 	res.GFLOPS = 2 * float64(res.MultAdds) / (res.MedianMs * 1e6)
 	if *profile {
 		res.Profile = map[string]float64{}

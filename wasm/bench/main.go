@@ -21,11 +21,12 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights/mnw"
 )
 
 var (
-	model *network // int8.go
+	model *pipeline.Timed
 	input []float32
 )
 
@@ -58,20 +59,24 @@ func load(_ js.Value, args []js.Value) any {
 	if err != nil {
 		return errorValue(err.Error())
 	}
-	m, err := newNetwork(w, w.Size, precision)
+	p, err := pipeline.ParsePrecision(precision)
+	if err != nil {
+		return errorValue(err.Error())
+	}
+	m, err := pipeline.NewTimed(w, w.Size, 1, p)
 	if err != nil {
 		return errorValue(err.Error())
 	}
 	raw := bytesOf(args[1])
-	if len(raw) != 4*m.inputLen {
+	if len(raw) != 4*m.InputLen {
 		return errorValue("input has the wrong size for this model")
 	}
-	input = make([]float32, m.inputLen)
+	input = make([]float32, m.InputLen)
 	for i := range input {
 		input[i] = math.Float32frombits(uint32(raw[4*i]) | uint32(raw[4*i+1])<<8 | uint32(raw[4*i+2])<<16 | uint32(raw[4*i+3])<<24)
 	}
 	model = m
-	return map[string]any{"impl": m.kernels}
+	return map[string]any{"impl": m.Kernels}
 }
 
 func run(_ js.Value, args []js.Value) any {
@@ -85,13 +90,13 @@ func run(_ js.Value, args []js.Value) any {
 	// Warm up for at least 2 runs and the given time: V8 first runs Liftoff code and
 	// swaps in optimised (TurboFan) code later, in the background.
 	for i, t0 := 0, time.Now(); i < 2 || time.Since(t0) < warmup; i++ {
-		if _, err := model.forward(input); err != nil {
+		if _, err := model.Forward(input); err != nil {
 			return errorValue(err.Error())
 		}
 	}
 	for range n {
 		start := time.Now()
-		out, err := model.forward(input)
+		out, err := model.Forward(input)
 		if err != nil {
 			return errorValue(err.Error())
 		}
@@ -113,15 +118,15 @@ func profile(_ js.Value, args []js.Value) any {
 		return errorValue("profile(n) needs a loaded model")
 	}
 	n := args[0].Int()
-	*model.profile = true
-	defer func() { *model.profile = false }()
-	prof := layerprofile.New(model.layers)
+	model.SetProfile(true)
+	defer model.SetProfile(false)
+	prof := layerprofile.New(model.Layers)
 	for i := range n + 2 {
-		if _, err := model.forward(input); err != nil {
+		if _, err := model.Forward(input); err != nil {
 			return errorValue(err.Error())
 		}
 		if i >= 2 {
-			prof.Add(model.layerTimes)
+			prof.Add(model.LayerTimes)
 		}
 	}
 	var kinds []any

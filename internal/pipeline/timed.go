@@ -1,0 +1,48 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/q8"
+)
+
+// Timed is a network, f32 (core.Model) or int8 (q8.Model), seen through what a
+// benchmark needs: the CLI's `bench` and the browser's wasm/bench time the same thing.
+type Timed struct {
+	Forward    func(input []float32) ([]float32, error) // input: [size][size][3]
+	InputLen   int
+	Layers     []core.Layer
+	LayerTimes []time.Duration // per layer, of the last Forward while profiling
+	SetProfile func(on bool)
+	Kernels    string // the kernel set that runs
+	MultAdds   int64
+	Threads    int // goroutines per layer (int8 runs on the caller's)
+	Close      func()
+}
+
+// NewTimed prepares w at input size in precision p, f32 layers split across threads
+// goroutines (0: core's default).
+func NewTimed(w *core.Weights, size, threads int, p Precision) (*Timed, error) {
+	if p == Int8 {
+		qw, err := q8.Quantize(w)
+		if err != nil {
+			return nil, err
+		}
+		m, err := q8.NewModel(qw, size)
+		if err != nil {
+			return nil, err
+		}
+		return &Timed{Forward: m.Forward, InputLen: m.InputLen(), Layers: m.Layers, LayerTimes: m.LayerTimes,
+			SetProfile: func(on bool) { m.Profile = on }, Kernels: m.Kernels(), MultAdds: m.MultAdds(),
+			Threads: m.Threads(), Close: func() {}}, nil
+	}
+	m, err := core.NewModel(w, size)
+	if err != nil {
+		return nil, err
+	}
+	m.SetThreads(threads)
+	return &Timed{Forward: m.Forward, InputLen: m.InputLen(), Layers: m.Layers, LayerTimes: m.LayerTimes,
+		SetProfile: func(on bool) { m.Profile = on }, Kernels: m.Kernels(), MultAdds: m.MultAdds(),
+		Threads: m.Threads(), Close: func() { m.Close() }}, nil
+}
