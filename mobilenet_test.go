@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -245,7 +246,7 @@ func TestConcurrentUse(t *testing.T) {
 			for n := range 6 {
 				i := (g + n) % len(imgs)
 				got, err := clf.Classify(imgs[i], 3)
-				if err == nil && !equal(got, want[i]) {
+				if err == nil && !slices.Equal(got, want[i]) {
 					err = errors.New("a concurrent call got another image's result")
 				}
 				if err != nil {
@@ -260,18 +261,6 @@ func TestConcurrentUse(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-}
-
-func equal(a, b []mobilenet.Prediction) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func gradientImage(w, h int) image.Image {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -225,7 +226,7 @@ func checkTensors(refs map[string]tensorRef, want []wantTensor) error {
 		if !ok {
 			return fmt.Errorf("weight %q is missing", t.name)
 		}
-		if !equalShape(r.shape, t.shape) {
+		if !slices.Equal(r.shape, t.shape) {
 			return fmt.Errorf("weight %q has shape %v, want %v", t.name, r.shape, t.shape)
 		}
 	}
@@ -235,18 +236,6 @@ func checkTensors(refs map[string]tensorRef, want []wantTensor) error {
 		}
 	}
 	return nil
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // readGroups reads each group's shards (concatenated in order, exactly the manifest's
