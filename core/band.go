@@ -2,7 +2,6 @@ package core
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/mobilenet-go/mobilenet/internal/kernels"
@@ -29,11 +28,13 @@ func (s RowSpan) intersect(o RowSpan) RowSpan {
 }
 
 // BandRows is worker k of n's share of layer li's output rows: contiguous bands in
-// worker order, the rows that do not divide evenly going to the first workers. The
-// pool and the classifier are worker 0's alone (one "row"). The last pointwise
-// layer, the pool's input, is split by pixels instead (its rows are its pixels, see
-// BandPixels): that layer is pixel-local and half of the 7x7 layers' work at 224,
-// so a pixel split can even out what rows cannot (see poolInputBand).
+// worker order, the rows that do not divide evenly going to the first workers, except
+// in the last pointwise layer, where they go to the last ones: worker 0 also runs the
+// pool and the classifier after it. At 1.0-224 on 2 workers the 7x7 layers split 4:3;
+// the last 1x1 (51M of the 7x7 layers' 77M mult-adds) split 3:4 gives worker 0 37M of
+// them plus the classifier's 1M, worker 1 40M, instead of 44M + 1M against 33M, for
+// one 28 KB row of the depthwise output sent to worker 1. The pool and the classifier
+// are worker 0's alone (one "row").
 func BandRows(layers []Layer, li, k, n int) RowSpan {
 	switch layers[li].Kind {
 	case AvgPool, FullyConn:
@@ -42,96 +43,12 @@ func BandRows(layers []Layer, li, k, n int) RowSpan {
 		}
 		return RowSpan{}
 	}
-	if poolInput(layers, li) {
-		return poolInputBand(layers, li, k, n)
+	rows := layers[li].OutH
+	if li+1 < len(layers) && layers[li+1].Kind == AvgPool {
+		b := evenBand(rows, n-1-k, n) // worker k takes the mirror image's band n-1-k
+		return RowSpan{rows - b.R1, rows - b.R0}
 	}
-	return evenBand(layers[li].OutH, k, n)
-}
-
-// BandPixels is the number of pixels in one of layer li's band rows (RowSpan units):
-// a row, or 1 for the last pointwise layer (the pool's input), whose bands are
-// spans of pixels in row-major order.
-func BandPixels(layers []Layer, li int) int {
-	if poolInput(layers, li) {
-		return 1
-	}
-	if li < 0 {
-		return layers[0].InW
-	}
-	return layers[li].OutW
-}
-
-// poolInput says whether layer li is the last pointwise layer, which the pool reads.
-func poolInput(layers []Layer, li int) bool {
-	return li >= 0 && layers[li].Kind == Pointwise && li+1 < len(layers) && layers[li+1].Kind == AvgPool
-}
-
-// Relative cost of one mult-add by layer kind in the browser, from the wasm-simd
-// per-layer-type profile (bench/RESULTS.md, 1.0-224: 1x1 41 GFLOP/s, 3x3 and
-// depthwise 20, the classifier 6: it streams 4 MB of weights for 1M mult-adds).
-var bandCost = map[Kind]int64{Pointwise: 2, Conv3x3: 4, Depthwise: 4, FullyConn: 13}
-
-// poolInputBand is worker k of n's span of the pixels of layer li, the pool's
-// input: the split evens out every worker's whole frame (bandCost), worker 0's pool
-// and classifier included. The other layers' row bands leave worker 0 of 2 at
-// 1.0-224 4 of the 7 rows of the 7x7 layers before, and the classifier after, which
-// by rows alone (3:4 here) cost it ~0.3 ms waiting at the end of each frame; pixels
-// split it 19:30. Water-filling: the workers with the least other work get pixels up
-// to a common level of work. In integers, so that every worker computes the same
-// split, and without allocating (the band tests call it per frame).
-func poolInputBand(layers []Layer, li, k, n int) RowSpan {
-	pixels := int64(layers[li].OutH * layers[li].OutW)
-	perPixel := max(1, layers[li].MultAdds()/pixels*bandCost[Pointwise])
-	// The level L with the sum over workers of max(0, L - work) = pixels * perPixel:
-	// start from all workers; drop those at or above the level, which lowers it.
-	level := int64(math.MaxInt64)
-	for {
-		sum, count := pixels*perPixel, int64(0)
-		for j := range n {
-			if w := otherWork(layers, li, j, n); w < level {
-				sum, count = sum+w, count+1
-			}
-		}
-		next := sum / count
-		if next >= level {
-			break
-		}
-		level = next
-	}
-	// Worker order: worker j's pixels follow worker j-1's.
-	edge := func(k int) int { // the first pixel after worker k's
-		if k == n-1 {
-			return int(pixels)
-		}
-		var share int64
-		for j := 0; j <= k; j++ {
-			share += max(0, level-otherWork(layers, li, j, n))
-		}
-		return int(min(pixels, (share+perPixel/2)/perPixel))
-	}
-	r0 := 0
-	if k > 0 {
-		r0 = edge(k - 1)
-	}
-	return RowSpan{r0, max(r0, edge(k))}
-}
-
-// otherWork is worker k of n's cost (bandCost) outside layer li.
-func otherWork(layers []Layer, li, k, n int) int64 {
-	var work int64
-	for j, l := range layers {
-		switch {
-		case j == li:
-		case l.Kind == AvgPool || l.Kind == FullyConn:
-			if k == 0 {
-				work += l.MultAdds() * bandCost[l.Kind]
-			}
-		default:
-			band := int64(BandRows(layers, j, k, n).Len() * l.OutW)
-			work += l.MultAdds() / int64(l.OutH*l.OutW) * band * bandCost[l.Kind]
-		}
-	}
-	return work
+	return evenBand(rows, k, n)
 }
 
 func evenBand(rows, k, n int) RowSpan {
@@ -161,20 +78,11 @@ func NeedRows(layers []Layer, li, k, n int) RowSpan {
 	case Conv3x3, Depthwise:
 		return RowSpan{windowRows(l, band.R0).R0, windowRows(l, band.R1-1).R1}
 	case Pointwise:
-		return pixelRows(band, BandPixels(layers, li), BandPixels(layers, li-1))
+		return band
 	case AvgPool:
-		return RowSpan{0, l.InH * l.InW / BandPixels(layers, li-1)}
+		return RowSpan{0, l.InH}
 	}
 	return RowSpan{}
-}
-
-// pixelRows converts span in units of from pixels to the units of to pixels that
-// cover it (both widths divide or equal a row).
-func pixelRows(span RowSpan, from, to int) RowSpan {
-	if from == to {
-		return span
-	}
-	return RowSpan{span.R0 * from / to, (span.R1*from + to - 1) / to}
 }
 
 // windowRows is the input rows output row y of a 3x3 layer reads, clipped to the
@@ -262,29 +170,11 @@ func (m *Model) runRows(li int, rows RowSpan) {
 	switch {
 	case st.l.Kind == AvgPool || st.l.Kind == FullyConn:
 		st.run(0, st.parts)
-	case poolInput(m.Layers, li):
-		st.runPixels(rows.R0, rows.R1)
 	case st.cols != nil:
 		st.runColumnRows(rows)
 	default:
 		st.run(rows.R0, rows.R1)
 	}
-}
-
-// runPixels computes pixels [p0, p1) (row-major) of a pointwise layer with a dense
-// output, as one row of p1-p0 pixels: each pixel is the same sum Forward's per-row
-// calls make.
-func (st *step) runPixels(p0, p1 int) {
-	l := &st.l
-	if st.cols != nil {
-		for _, c := range st.cols {
-			st.columnBlock(c, p0, p1)
-		}
-		return
-	}
-	out := st.out
-	out.Off += p0 * l.OutC
-	kernels.Pointwise(out, st.src[p0*l.InC:], st.pw, p1-p0, 0, 1)
 }
 
 // runColumnRows computes rows of a column-split layer (natively the last pointwise
@@ -315,7 +205,7 @@ func (m *Model) LayerRows(li int, rows RowSpan) []float32 {
 		off = stride // past the top border row
 	} else {
 		st := &m.steps[li]
-		buf, stride = st.out.Buf, BandPixels(m.Layers, li)*st.l.OutC
+		buf, stride = st.out.Buf, st.l.OutW*st.l.OutC
 		if st.bordered {
 			stride = (st.l.OutW + 2) * st.l.OutC
 			off = stride

@@ -137,9 +137,8 @@ func independentRows(layers []Layer, li, k, n int, band RowSpan) RowSpan {
 		own = BandRows(layers, li-1, k, n)
 	}
 	switch l.Kind {
-	case Pointwise: // own in this layer's units (rows to the pool input's pixels)
-		from, to := BandPixels(layers, li-1), BandPixels(layers, li)
-		return band.intersect(RowSpan{own.R0 * from / to, own.R1 * from / to})
+	case Pointwise:
+		return band.intersect(own)
 	case AvgPool:
 		if k == 0 && n == 1 {
 			return band

@@ -78,7 +78,8 @@ func (m *Model) RunRows(li int, rows core.RowSpan) {
 func (m *Model) LayerRows(li int, rows core.RowSpan) []int16 {
 	stride := m.Size * 3
 	if li >= 0 {
-		stride = core.BandPixels(m.Layers, li) * m.Layers[li].OutC
+		l := m.Layers[li]
+		stride = l.OutW * l.OutC
 	}
 	return m.layerOut(li)[rows.R0*stride : rows.R1*stride]
 }
@@ -88,13 +89,5 @@ func (m *Model) LayerRows(li int, rows core.RowSpan) []int16 {
 func (m *Model) Logits() []float32 { return m.logits }
 
 // RunOp runs one core.OpRun of a worker's core.BandSchedule (the int8 buffers have
-// no zero frame, so Clear needs nothing here). The pool's input layer's spans are
-// pixels (core.BandPixels).
-func (m *Model) RunOp(op core.Op) {
-	if l := m.Layers[op.Layer]; l.Kind == core.Pointwise && core.BandPixels(m.Layers, op.Layer) == 1 && op.Rows.Len() > 0 {
-		p0, p1 := op.Rows.R0, op.Rows.R1
-		m.steps[op.Layer].pw.Run(m.layerOut(op.Layer)[p0*l.OutC:], m.layerOut(op.Layer - 1)[p0*l.InC:], p1-p0)
-		return
-	}
-	m.RunRows(op.Layer, op.Rows)
-}
+// no zero frame, so Clear needs nothing here).
+func (m *Model) RunOp(op core.Op) { m.RunRows(op.Layer, op.Rows) }

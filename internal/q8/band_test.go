@@ -63,7 +63,7 @@ func runPlan(models []*Model, plan [][]core.Exchange, input []float32) {
 			copy(models[x.To].LayerRows(x.Layer, x.Rows), models[x.From].LayerRows(x.Layer, x.Rows))
 		}
 		for k, m := range models {
-			m.RunOp(core.Op{Kind: core.OpRun, Layer: li, Rows: core.BandRows(m.Layers, li, k, n)})
+			m.RunRows(li, core.BandRows(m.Layers, li, k, n))
 		}
 	}
 }
