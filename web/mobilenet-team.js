@@ -1,5 +1,5 @@
 // mobilenet-team.js: load({threads: N}), N workers splitting every single inference
-// by rows (core/band.go). Each worker runs its band of every layer's rows; before a
+// by rows (internal/band). Each worker runs its band of every layer's rows; before a
 // 3x3 layer, neighbours exchange the boundary rows, worker to worker, over one of
 // two transports:
 //   shared:  a SharedArrayBuffer of mailboxes with Atomics.wait/notify (needs
