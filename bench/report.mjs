@@ -83,8 +83,31 @@ export function exchangeTable(exchanges) {
     profiles.forEach((profile, w) => {
       const sum = (i) => profile.reduce((s, x) => s + x[i], 0);
       const top = [...profile].sort((a, b) => b[2] - a[2]).slice(0, 4).map((x) => `${x[0]}: ${f(x[2], 2)}`).join(', ');
-      rows.push([config, engine, w, profile.length - 1, f(sum(1), 2), f(sum(2), 2), top]);
+      rows.push([config, engine, w, profile.filter((x) => typeof x[0] === 'number').length, f(sum(1), 2), f(sum(2), 2), top]);
     });
   }
   return table(['model', 'engine', 'worker', 'receives', 'compute ms', 'waiting ms', 'longest waits (layer: ms)'], rows);
+}
+
+// stepTable: where a banded frame goes, step by step, per worker: frames is one entry
+// per frame sampled (a round's last), each the workers' profiles ([step, compute ms,
+// wait ms] with step 'input', the layer a receive is for, or 'end'); each cell the
+// median over frames of the compute ms since the previous receive / the ms waited.
+export function stepTable(frames) {
+  const workers = frames[0].length;
+  const steps = [];
+  for (const p of frames[0]) for (const [step] of p) if (!steps.includes(step)) steps.push(step);
+  const order = (s) => (s === 'input' ? -1 : s === 'end' ? Infinity : s);
+  steps.sort((a, b) => order(a) - order(b));
+  const cell = (w, step, i) => {
+    const v = frames.map((fr) => fr[w].find((x) => x[0] === step)?.[i]).filter((x) => x !== undefined);
+    return v.length ? summarize(v).median : null;
+  };
+  const rows = steps.map((step) => [step, ...Array.from({ length: workers }, (_, w) => {
+    const c = cell(w, step, 1), wt = cell(w, step, 2);
+    return c === null ? '' : `${f(c, 2)} / ${f(wt, 2)}`;
+  })]);
+  const total = (w, i) => summarize(frames.map((fr) => fr[w].reduce((s, x) => s + x[i], 0))).median;
+  rows.push(['total', ...Array.from({ length: workers }, (_, w) => `${f(total(w, 1), 2)} / ${f(total(w, 2), 2)}`)]);
+  return table(['before layer', ...Array.from({ length: workers }, (_, w) => `worker ${w} compute / wait ms`)], rows);
 }

@@ -6,7 +6,7 @@
 //   node bench/threads.mjs [config (1.0-224)] [rounds (6)]
 import { withChromium } from './browser.mjs';
 import { serve } from './serve.mjs';
-import { summarize } from './report.mjs';
+import { summarize, stepTable } from './report.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,6 +27,7 @@ try {
     await ours.waitForFunction(() => window.benchReady);
     console.log(`${config}: TF.js ${info.backend} ${info.threads} threads, SIMD ${info.simd}, isolated ${info.isolated}`);
     const sum = (profile, i) => profile.reduce((s, x) => s + x[i], 0).toFixed(1);
+    const frames = {}; // combo -> every round's last frame, per worker
     for (let round = 0; round < rounds; round++) {
       const warmupMs = round === 0 ? 2000 : 0;
       const cells = [];
@@ -36,14 +37,19 @@ try {
         const r = await ours.evaluate((o) => window.benchThreads(o), {
           modelURL: u(`/build/bench/data/${config}.mnw`), inputURL: files.inputURL, size, threads, transport, precision, runs: 10, warmupMs,
         });
-        let cell = `ours ${precision} x${threads}${transport ? ` ${transport}` : ''} ${summarize(r.runsMs).median.toFixed(1)}`;
+        const name = `ours ${precision} x${threads}${transport ? ` ${transport}` : ''}`;
+        let cell = `${name} ${summarize(r.runsMs).median.toFixed(1)}`;
         // Per worker: compute/wait ms, and its longest waits as [layer that reads the rows: ms].
         const top = (p) => [...p].sort((a, b) => b[2] - a[2]).slice(0, 2).map((x) => `${x[0]}: ${x[2].toFixed(2)}`).join(' ');
+        if (r.profile) (frames[name] ??= []).push([r.profile, ...r.others]);
         if (r.profile) cell += ` (compute/wait ms: ${[r.profile, ...r.others].map((p) => `${sum(p, 1)}/${sum(p, 2)} [${top(p)}]`).join(', ')})`;
         cells.push(cell);
       }
       console.log(`round ${round}: ${cells.join(' | ')}`);
     }
+    // Where a frame goes: per worker and step, compute since the previous receive and
+    // the wait for it (the step's layer reads the rows), medians over the rounds.
+    for (const [combo, fr] of Object.entries(frames)) console.log(`\n${combo}, medians over ${fr.length} rounds:\n${stepTable(fr)}`);
   });
 } finally {
   await server.close();

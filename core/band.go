@@ -1,149 +1,6 @@
 package core
 
-import (
-	"fmt"
-	"slices"
-
-	"github.com/mobilenet-go/mobilenet/internal/kernels"
-)
-
-// Row bands: n cooperating engines (browser Workers, each with its own Model and
-// weights, since a wasm instance has one thread) split every single inference by
-// output rows. Worker k computes band k of every layer's output rows; before a 3x3
-// layer it needs a few rows of the layer's input that neighbours computed (the
-// halo), which BandPlan lists. Pointwise layers are row-local. Worker 0 also holds
-// the whole preprocessed image (it sends each worker the input rows its conv1 band
-// reads) and at the end gathers the last layer's rows, pools them in the 1-thread
-// order and runs the classifier, so every value is the same kernel call on the same
-// numbers as Forward's: the logits are bit for bit those of one thread.
-
-// RowSpan is rows [R0, R1); empty when R1 <= R0.
-type RowSpan struct{ R0, R1 int }
-
-// Len is the number of rows, 0 for an empty span.
-func (s RowSpan) Len() int { return max(0, s.R1-s.R0) }
-
-func (s RowSpan) intersect(o RowSpan) RowSpan {
-	return RowSpan{max(s.R0, o.R0), min(s.R1, o.R1)}
-}
-
-// BandRows is worker k of n's share of layer li's output rows: contiguous bands in
-// worker order, the rows that do not divide evenly going to the first workers, except
-// in the last pointwise layer, where they go to the last ones: worker 0 also runs the
-// pool and the classifier after it. At 1.0-224 on 2 workers the 7x7 layers split 4:3;
-// the last 1x1 (51M of the 7x7 layers' 77M mult-adds) split 3:4 gives worker 0 37M of
-// them plus the classifier's 1M, worker 1 40M, instead of 44M + 1M against 33M, for
-// one 28 KB row of the depthwise output sent to worker 1. The pool and the classifier
-// are worker 0's alone (one "row").
-func BandRows(layers []Layer, li, k, n int) RowSpan {
-	switch layers[li].Kind {
-	case AvgPool, FullyConn:
-		if k == 0 {
-			return RowSpan{0, 1}
-		}
-		return RowSpan{}
-	}
-	rows := layers[li].OutH
-	if li+1 < len(layers) && layers[li+1].Kind == AvgPool {
-		b := evenBand(rows, n-1-k, n) // worker k takes the mirror image's band n-1-k
-		return RowSpan{rows - b.R1, rows - b.R0}
-	}
-	return evenBand(rows, k, n)
-}
-
-func evenBand(rows, k, n int) RowSpan {
-	base, extra := rows/n, rows%n
-	r0 := k*base + min(k, extra)
-	r1 := r0 + base
-	if k < extra {
-		r1++
-	}
-	return RowSpan{r0, r1}
-}
-
-// NeedRows is the rows of layer li's input (layer li-1's output, or the image for
-// li = 0) that worker k of n reads to compute its band: for a 3x3 layer the window
-// rows of TF 'same' padding (stride 1: one row above and below; stride 2 over an
-// even height: padding only at the bottom, so the band's rows and one row below),
-// clipped to the real rows; for a pointwise layer its own rows; for the pool all
-// rows (on worker 0); none for the classifier, whose input, the pooled vector, is
-// worker 0's own.
-func NeedRows(layers []Layer, li, k, n int) RowSpan {
-	l := layers[li]
-	band := BandRows(layers, li, k, n)
-	if band.Len() == 0 {
-		return RowSpan{}
-	}
-	switch l.Kind {
-	case Conv3x3, Depthwise:
-		return RowSpan{windowRows(l, band.R0).R0, windowRows(l, band.R1-1).R1}
-	case Pointwise:
-		return band
-	case AvgPool:
-		return RowSpan{0, l.InH}
-	}
-	return RowSpan{}
-}
-
-// windowRows is the input rows output row y of a 3x3 layer reads, clipped to the
-// real rows: its window covers bordered rows StartY+y*stride .. +2, that is
-// unbordered rows StartY-1+y*stride .. StartY+1+y*stride.
-func windowRows(l Layer, y int) RowSpan {
-	lo := kernels.SameGeom(l.InH, l.InW, l.Stride).StartY - 1 + y*l.Stride
-	return RowSpan{max(lo, 0), min(lo+3, l.InH)}
-}
-
-// Exchange is rows of layer Layer's output (Layer -1: the preprocessed image) that
-// worker From computed (or holds) and worker To needs.
-type Exchange struct {
-	Layer, From, To int
-	Rows            RowSpan
-}
-
-// BandPlan lists, for every layer li of the table, the exchanges that must arrive
-// before li runs on n workers: for each worker To, the rows of li's input it needs
-// and does not compute itself, each from the worker that does. Only 3x3 layers and
-// the pool have any; at most one exchange per pair of workers and layer.
-func BandPlan(layers []Layer, n int) [][]Exchange {
-	plan := make([][]Exchange, len(layers))
-	for li := range layers {
-		for to := range n {
-			need := NeedRows(layers, li, to, n)
-			if need.Len() == 0 || layers[li].Kind == FullyConn {
-				continue
-			}
-			for from := range n {
-				var have RowSpan
-				switch {
-				case li == 0 && from == 0:
-					have = RowSpan{0, layers[0].InH} // the image is worker 0's
-				case li == 0:
-					continue
-				default:
-					have = BandRows(layers, li-1, from, n)
-				}
-				if from == to {
-					continue
-				}
-				if rows := need.intersect(have); rows.Len() > 0 {
-					plan[li] = append(plan[li], Exchange{Layer: li - 1, From: from, To: to, Rows: rows})
-				}
-			}
-		}
-	}
-	return plan
-}
-
-// OwnInputs is plan for frames that every worker prepares itself (each is given the
-// frame and preprocesses all of it, in parallel with the others): without the image
-// exchanges. With them, worker 1 of 2 at 1.0-224 sat 1.0 ms of a 16 ms frame waiting
-// for 306 KB of float32 image rows behind the leader's input copy; preprocessing
-// the frame twice costs CPU time, not latency.
-func OwnInputs(plan [][]Exchange) [][]Exchange {
-	own := slices.Clone(plan)
-	own[0] = nil
-	return own
-}
+import "fmt"
 
 // SetInput copies one preprocessed input ([Size][Size][3]) into the zero-bordered
 // buffer the first layer reads (Forward starts with it).
@@ -159,45 +16,51 @@ func (m *Model) SetInput(input []float32) error {
 	return nil
 }
 
-// runRows computes output rows rows of layer li on the calling goroutine (for the
-// pool and the classifier, any non-empty span runs the whole layer); RunOp is its
-// entry. The rows' inputs must be in place (see NeedRows).
-func (m *Model) runRows(li int, rows RowSpan) {
+// RunRows computes output rows [y0, y1) of layer li on the calling goroutine, for
+// cooperating engines that each run a band of every layer's rows (internal/band
+// plans them); for the pool and the classifier, any non-empty span runs the whole
+// layer. The rows' inputs must be in place. clear first zeroes a bordered output's
+// frame (a layer's first run on this engine in a frame, possibly with no rows: the
+// next layer still reads the frame).
+func (m *Model) RunRows(li, y0, y1 int, clear bool) {
 	st := &m.steps[li]
-	if rows.Len() == 0 {
+	if clear && st.bordered {
+		st.clearFrame()
+	}
+	if y1 <= y0 {
 		return
 	}
 	switch {
 	case st.l.Kind == AvgPool || st.l.Kind == FullyConn:
 		st.run(0, st.parts)
 	case st.cols != nil:
-		st.runColumnRows(rows)
+		st.runColumnRows(y0, y1)
 	default:
-		st.run(rows.R0, rows.R1)
+		st.run(y0, y1)
 	}
 }
 
 // runColumnRows computes rows of a column-split layer (natively the last pointwise
 // layers are packed in column blocks, see splitColumns): each block over the rows'
 // pixels, the same kernel call per pixel as runColumns makes.
-func (st *step) runColumnRows(rows RowSpan) {
+func (st *step) runColumnRows(y0, y1 int) {
 	l := &st.l
 	for _, c := range st.cols {
-		st.columnBlock(c, rows.R0*l.OutW, rows.R1*l.OutW)
+		st.columnBlock(c, y0*l.OutW, y1*l.OutW)
 	}
 	if st.scratch == nil {
 		return
 	}
 	n := l.OutW * l.OutC
-	for y := rows.R0; y < rows.R1; y++ {
+	for y := y0; y < y1; y++ {
 		copy(st.out.Buf[st.out.Off+y*st.out.RowStride:][:n], st.scratch[y*n:][:n])
 	}
 }
 
 // LayerRows is the part of layer li's output buffer (li = -1: the bordered input)
-// that holds rows rows, whole rows with any zero border columns, for copying to or
-// from another worker's model. It aliases the model's buffers.
-func (m *Model) LayerRows(li int, rows RowSpan) []float32 {
+// that holds rows [y0, y1), whole rows with any zero border columns, for copying to
+// or from another engine's model. It aliases the model's buffers.
+func (m *Model) LayerRows(li, y0, y1 int) []float32 {
 	var buf []float32
 	var off, stride int
 	if li < 0 {
@@ -211,7 +74,7 @@ func (m *Model) LayerRows(li int, rows RowSpan) []float32 {
 			off = stride
 		}
 	}
-	return buf[off+rows.R0*stride : off+rows.R1*stride]
+	return buf[off+y0*stride : off+y1*stride]
 }
 
 // Logits are the classifier's outputs of the last Forward or banded run (owned by

@@ -338,7 +338,7 @@ class Team {
     const [lead, ...rest] = this.#members;
     if (msg.type !== 'classify' && msg.type !== 'forward') return lead.request(msg, transfer);
     // Every member gets its own copy of the frame's bytes (or the tensor) and prepares
-    // it in parallel (core.OwnInputs): posted before the leader's, which may transfer
+    // it in parallel (band.OwnInputs): posted before the leader's, which may transfer
     // them. An ImageBitmap only the leader reads, and it sends the image rows.
     const input = msg.type === 'forward' ? msg.input : msg.input.bitmap ? null : msg.input;
     const own = input !== null;

@@ -1,5 +1,5 @@
 // mobilenet-team.js: load({threads: N}), N workers splitting every single inference
-// by rows (core/band.go). Each worker runs its band of every layer's rows; before a
+// by rows (internal/band). Each worker runs its band of every layer's rows; before a
 // 3x3 layer, neighbours exchange the boundary rows, worker to worker, over one of
 // two transports:
 //   shared:  a SharedArrayBuffer of mailboxes with Atomics.wait/notify (needs
@@ -88,12 +88,12 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
   // The plan is Go's for the last (size, own) asked: asked again only when they change
   // (each JS->Go call costs ~10 us and ~5 Go allocations inside syscall/js).
   let planned = null;
-  async function run(size, own) {
+  async function run(size, own, inputMs) {
     if (planned !== `${size} ${own}`) {
       go.goCall('bandPlan', n, k, size, own);
       planned = `${size} ${own}`;
     }
-    times = [];
+    times = [['input', inputMs, 0]];
     last = performance.now();
     for (let from = 0; ;) {
       const r = go.goCall('bandStep', from);
@@ -112,9 +112,9 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
   }
   // A failure within a frame leaves the others waiting for rows that never come: it
   // is fatal to the team (the main thread then rejects the call with ECRASHED).
-  async function runOrDie(size, own) {
+  async function runOrDie(size, own, inputMs) {
     try {
-      return await run(size, own);
+      return await run(size, own, inputMs);
     } catch (err) {
       go.fatal(`a cooperating worker failed: ${err?.message ?? err}`);
       throw err;
@@ -133,29 +133,31 @@ export function joinTeam({ n, k, transport, sab, ports }, go) {
   }
   return {
     async lead(size, prepare, own = false) {
+      const t0 = performance.now();
       try {
         prepare();
       } catch (err) {
         skip();
         throw err;
       }
-      await runOrDie(size, own);
+      await runOrDie(size, own, performance.now() - t0);
     },
     // follow(size, loop, prepare): one frame, or with loop frames until the leader's end().
     async follow(size, loop = false, prepare = null) {
       let ok;
       do {
+        const t0 = performance.now();
         try {
           prepare?.();
         } catch {
           return skipped();
         }
-        ok = await runOrDie(size, prepare !== null);
+        ok = await runOrDie(size, prepare !== null, performance.now() - t0);
       } while (loop && ok);
       return ok;
     },
     end: skip,
-    // The last frame's [layer, compute ms, wait ms] per receive (and 'end').
+    // The last frame's [layer, compute ms, wait ms]: 'input' (prepare), each receive, 'end'.
     profile: () => profile,
   };
 }

@@ -7,11 +7,11 @@ import (
 	"github.com/mobilenet-go/mobilenet/core"
 )
 
-// Banded inference (core.BandPlan): n engines, one per browser Worker, each run
+// Banded inference (internal/band): n engines, one per browser Worker, each run
 // every layer on their own band of rows and exchange the rows between. Engine 0
 // (the leader) prepares the frame and, after the last layer, turns the logits into
 // classes; the others only run their bands. These methods give the wasm bridge
-// the model and those two ends; the layers in between are core.Model.RunOp.
+// the model and those two ends; the layers in between are BandNet.RunOp.
 
 // BandModel is the model for input size (0: the default), prepared on first use
 // (it may replace models of other sizes, see maxModels).

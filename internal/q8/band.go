@@ -6,12 +6,12 @@ import (
 	"github.com/mobilenet-go/mobilenet/core"
 )
 
-// Row bands for the int8 network: the same plan as core's (core.BandRows,
-// core.NeedRows, core.BandPlan, core.BandSchedule over the same core.Layer table), so
+// Row bands for the int8 network: the same plan as the f32 one's (internal/band
+// over the same core.Layer table), so
 // n cooperating Workers each run their band of every layer's output rows with the
 // same kernel calls Forward makes on the same rows. Pointwise layers (and conv1, as
 // a pointwise layer over Im2col patches) are row-local; depthwise layers read the
-// halo rows NeedRows lists. The leader (worker 0) quantizes the image, pools in the
+// halo rows band.Need lists. The leader (worker 0) quantizes the image, pools in the
 // 1-thread order and runs the classifier, so the logits are Forward's bit for bit.
 // The exchanged rows are int16: half the bytes of the f32 network's.
 
@@ -43,17 +43,16 @@ func (m *Model) layerOut(li int) []int16 {
 	return m.pong
 }
 
-// RunRows computes output rows rows of layer li (for the pool and the classifier,
-// any non-empty span runs the whole layer). The rows' inputs must be in place (see
-// core.NeedRows); an empty span does nothing.
-func (m *Model) RunRows(li int, rows core.RowSpan) {
-	if rows.Len() == 0 {
+// RunRows computes output rows [r0, r1) of layer li (for the pool and the
+// classifier, any non-empty span runs the whole layer). The rows' inputs must be in
+// place (see band.Need); an empty span does nothing.
+func (m *Model) RunRows(li, r0, r1 int) {
+	if r1 <= r0 {
 		return
 	}
 	st := &m.steps[li]
 	l := st.l
 	src, dst := m.layerOut(li-1), m.layerOut(li)
-	r0, r1 := rows.R0, rows.R1
 	switch l.Kind {
 	case core.Conv3x3:
 		// As a pointwise layer over the 3x3x3 patches: the fast kernel runs it.
@@ -73,21 +72,17 @@ func (m *Model) RunRows(li int, rows core.RowSpan) {
 }
 
 // LayerRows is the part of layer li's output buffer (li = -1: the quantized image)
-// that holds rows rows, for copying to or from another worker's model. It aliases
-// the model's buffers.
-func (m *Model) LayerRows(li int, rows core.RowSpan) []int16 {
+// that holds rows [r0, r1), for copying to or from another worker's model. It
+// aliases the model's buffers.
+func (m *Model) LayerRows(li, r0, r1 int) []int16 {
 	stride := m.Size * 3
 	if li >= 0 {
 		l := m.Layers[li]
 		stride = l.OutW * l.OutC
 	}
-	return m.layerOut(li)[rows.R0*stride : rows.R1*stride]
+	return m.layerOut(li)[r0*stride : r1*stride]
 }
 
 // Logits are the classifier's outputs of the last Forward or banded run (owned by
 // the model).
 func (m *Model) Logits() []float32 { return m.logits }
-
-// RunOp runs one core.OpRun of a worker's core.BandSchedule (the int8 buffers have
-// no zero frame, so Clear needs nothing here).
-func (m *Model) RunOp(op core.Op) { m.RunRows(op.Layer, op.Rows) }

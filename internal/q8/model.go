@@ -110,7 +110,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		if m.Profile {
 			start = time.Now()
 		}
-		m.RunRows(i, core.RowSpan{R0: 0, R1: max(l.OutH, 1)}) // band.go
+		m.RunRows(i, 0, max(l.OutH, 1)) // band.go
 		if m.Profile {
 			m.LayerTimes[i] = time.Since(start)
 		}

@@ -1,5 +1,5 @@
 // load({threads}): N workers split each inference by rows (web/mobilenet-team.js,
-// core/band.go). Their answers must be the 1-thread answers bit for bit, over both
+// internal/band). Their answers must be the 1-thread answers bit for bit, over both
 // transports, at every alpha and input size; a crash anywhere in the team fails the
 // classifier.
 import assert from 'node:assert/strict';

@@ -8,21 +8,22 @@ import (
 	"unsafe"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/band"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 )
 
 // Banded inference (load({threads: N}) in web/mobilenet-core.js): this worker is
-// member k of a team of n that splits every inference by rows (core.BandPlan), in
-// the order of core.BandSchedule. Go runs the schedule and calls the worker's
+// member k of a team of n that splits every inference by rows (band.Plan), in
+// the order of band.Schedule. Go runs the schedule and calls the worker's
 // transport (bandTransport) to send and receive rows; those move straight between
 // the transport and Go memory (a Uint8Array over the wasm memory at the address
 // given), one copy out and one copy in, with no allocation in Go. A JS->Go call costs
 // ~10 us, so a frame is one call (bandStep) on the SharedArrayBuffer transport, and
 // one more per receive that has to wait for a message on the MessageChannel one.
-var band struct {
+var team struct {
 	model      pipeline.BandNet // f32 or int8: the rows move as bytes either way
 	n, k       int
-	own        bool // every worker prepares the frame itself (core.OwnInputs)
+	own        bool // every worker prepares the frame itself (band.OwnInputs)
 	ops        []bandOp
 	send, recv js.Value  // the worker's transport (bandTransport)
 	input      []float32 // setInput's tensor
@@ -32,7 +33,7 @@ var band struct {
 // send or receive the transport call's arguments, made once: boxing an address (an
 // int over 255) into an any for Invoke allocates, ~2 allocations per exchange.
 type bandOp struct {
-	core.Op
+	band.Op
 	addr, bytes int
 	args        []any // send: (peer, addr, bytes); receive: (peer, addr, bytes, layer)
 }
@@ -54,7 +55,7 @@ func bandTransport(args []js.Value) (any, error) {
 	if len(args) != 2 || args[0].Type() != js.TypeFunction || args[1].Type() != js.TypeFunction {
 		return nil, fmt.Errorf("bandTransport wants (send, recv) functions")
 	}
-	band.send, band.recv = args[0], args[1]
+	team.send, team.recv = args[0], args[1]
 	return nil, nil
 }
 
@@ -77,39 +78,39 @@ func bandPlan(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m != band.model || n != band.n || k != band.k || own != band.own {
-		band.model, band.n, band.k, band.own, band.ops = m, n, k, own, buildOps(m, n, k, own)
+	if m != team.model || n != team.n || k != team.k || own != team.own {
+		team.model, team.n, team.k, team.own, team.ops = m, n, k, own, buildOps(m, n, k, own)
 	}
-	return len(band.ops), nil
+	return len(team.ops), nil
 }
 
 func buildOps(m pipeline.BandNet, n, k int, own bool) []bandOp {
 	layers := m.BandLayers()
-	plan := core.BandPlan(layers, n)
+	plan := band.Plan(layers, n)
 	if own {
-		plan = core.OwnInputs(plan)
+		plan = band.OwnInputs(plan)
 	}
-	ops := core.BandSchedule(layers, plan, n, k)
+	ops := band.Schedule(layers, plan, n, k)
 	// Every frame begins with a message from the leader to each other worker, even
 	// one that needs no image rows: it says whether the frame goes ahead.
-	var begin []core.Op
+	var begin []band.Op
 	for peer := 1; peer < n; peer++ {
 		if k == 0 && !hasExchange(plan[0], 0, peer) {
-			begin = append(begin, core.Op{Kind: core.OpSend, Layer: -1, Peer: peer})
+			begin = append(begin, band.Op{Kind: band.OpSend, Layer: -1, Peer: peer})
 		}
 	}
 	if k > 0 && !hasExchange(plan[0], 0, k) {
-		begin = append(begin, core.Op{Kind: core.OpRecv, Layer: -1, Peer: 0})
+		begin = append(begin, band.Op{Kind: band.OpRecv, Layer: -1, Peer: 0})
 	}
 	var out []bandOp
 	for _, op := range append(begin, ops...) {
 		b := bandOp{Op: op}
-		if op.Kind != core.OpRun {
+		if op.Kind != band.OpRun {
 			if rows := m.RowBytes(op.Layer, op.Rows); len(rows) > 0 {
 				b.addr, b.bytes = int(uintptr(unsafe.Pointer(&rows[0]))), len(rows)
 			}
 			b.args = []any{js.ValueOf(op.Peer), js.ValueOf(b.addr), js.ValueOf(b.bytes)}
-			if op.Kind == core.OpRecv {
+			if op.Kind == band.OpRecv {
 				b.args = append(b.args, js.ValueOf(op.Layer+1))
 			}
 		}
@@ -118,7 +119,7 @@ func buildOps(m pipeline.BandNet, n, k int, own bool) []bandOp {
 	return out
 }
 
-func hasExchange(xs []core.Exchange, from, to int) bool {
+func hasExchange(xs []band.Exchange, from, to int) bool {
 	for _, x := range xs {
 		if x.From == from && x.To == to {
 			return true
@@ -131,22 +132,22 @@ func hasExchange(xs []core.Exchange, from, to int) bool {
 // 'skipped' if the leader called the frame off, or the index of a receive still
 // waiting for its bytes (the worker completes it, then calls bandStep(index + 1)).
 func bandStep(args []js.Value) (any, error) {
-	if band.model == nil || band.send.IsUndefined() || len(args) != 1 {
+	if team.model == nil || team.send.IsUndefined() || len(args) != 1 {
 		return nil, fmt.Errorf("bandStep wants (from) after bandTransport and bandPlan")
 	}
 	from := args[0].Int()
-	if from < 0 || from > len(band.ops) {
-		return nil, fmt.Errorf("bandStep: step %d of %d", from, len(band.ops))
+	if from < 0 || from > len(team.ops) {
+		return nil, fmt.Errorf("bandStep: step %d of %d", from, len(team.ops))
 	}
-	for i := from; i < len(band.ops); i++ {
-		op := &band.ops[i]
+	for i := from; i < len(team.ops); i++ {
+		op := &team.ops[i]
 		switch op.Kind {
-		case core.OpRun:
-			band.model.RunOp(op.Op)
-		case core.OpSend:
-			band.send.Invoke(op.args...)
-		case core.OpRecv:
-			switch r := band.recv.Invoke(op.args...); {
+		case band.OpRun:
+			team.model.RunOp(op.Op)
+		case band.OpSend:
+			team.send.Invoke(op.args...)
+		case band.OpRecv:
+			switch r := team.recv.Invoke(op.args...); {
 			case r.Type() != js.TypeBoolean:
 				return i, nil
 			case !r.Bool():
@@ -201,11 +202,11 @@ func setInput(args []js.Value) (any, error) {
 	if want := size * size * 3 * 4; args[0].Length() != want || size <= 0 {
 		return nil, fmt.Errorf("setInput: %d bytes, want %d for a %dx%dx3 float32 tensor", args[0].Length(), want, size, size)
 	}
-	if len(band.input) != size*size*3 {
-		band.input = make([]float32, size*size*3)
+	if len(team.input) != size*size*3 {
+		team.input = make([]float32, size*size*3)
 	}
-	js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&band.input[0])), len(band.input)*4), args[0])
-	_, err := engine.SetInput(size, band.input)
+	js.CopyBytesToGo(unsafe.Slice((*byte)(unsafe.Pointer(&team.input[0])), len(team.input)*4), args[0])
+	_, err := engine.SetInput(size, team.input)
 	return nil, err
 }
 

@@ -1,6 +1,10 @@
-package core
+package band
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/mobilenet-go/mobilenet/core"
+)
 
 // A worker's frame as a sequence of operations, ordered so that exchanges overlap
 // computation: within each layer, the rows that need no neighbour's rows run before
@@ -29,11 +33,11 @@ type Op struct {
 	Clear bool
 }
 
-// BandSchedule is worker k of n's operations for one frame, for the exchanges of
-// plan (BandPlan(layers, n)). Run in order, with every send delivered to its
+// Schedule is worker k of n's operations for one frame, for the exchanges of
+// plan (Plan(layers, n)). Run in order, with every send delivered to its
 // receiver, the workers' runs compute what one run over every band would: the same
 // kernel calls on the same rows, so the same bits.
-func BandSchedule(layers []Layer, plan [][]Exchange, n, k int) []Op {
+func Schedule(layers []core.Layer, plan [][]Exchange, n, k int) []Op {
 	var ops []Op
 	// The image rows the leader sends before anything runs.
 	for _, x := range plan[0] {
@@ -55,7 +59,7 @@ func BandSchedule(layers []Layer, plan [][]Exchange, n, k int) []Op {
 				}
 			}
 		}
-		band := BandRows(layers, li, k, n)
+		band := Rows(layers, li, k, n)
 		if band.Len() == 0 {
 			ops = append(ops, recvOps(recvs)...)
 			ops = append(ops, Op{Kind: OpRun, Layer: li, Clear: true})
@@ -127,24 +131,24 @@ func sendOps(xs []Exchange) []Op {
 // independentRows is the rows of band whose inputs worker k computed (or, for the
 // first layer, holds) itself: a contiguous span, possibly empty. The pool and the
 // classifier wait for everything.
-func independentRows(layers []Layer, li, k, n int, band RowSpan) RowSpan {
+func independentRows(layers []core.Layer, li, k, n int, band RowSpan) RowSpan {
 	l := layers[li]
 	own := RowSpan{}
 	switch {
 	case li == 0 && k == 0:
 		own = RowSpan{0, l.InH}
 	case li > 0:
-		own = BandRows(layers, li-1, k, n)
+		own = Rows(layers, li-1, k, n)
 	}
 	switch l.Kind {
-	case Pointwise:
+	case core.Pointwise:
 		return band.intersect(own)
-	case AvgPool:
+	case core.AvgPool:
 		if k == 0 && n == 1 {
 			return band
 		}
 		return RowSpan{}
-	case FullyConn:
+	case core.FullyConn:
 		return band
 	}
 	lo, hi := band.R1, band.R0 // the first and last independent row, if any
@@ -209,13 +213,4 @@ func covered(r RowSpan, spans []RowSpan) bool {
 		}
 	}
 	return true
-}
-
-// RunOp runs one OpRun of a schedule (see BandSchedule).
-func (m *Model) RunOp(op Op) {
-	st := &m.steps[op.Layer]
-	if op.Clear && st.bordered {
-		st.clearFrame()
-	}
-	m.runRows(op.Layer, op.Rows)
 }

@@ -1,0 +1,89 @@
+package band_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/band"
+)
+
+// The plan's exchanges are exactly the rows each worker reads and does not compute:
+// every needed row arrives once, from its owner, and nothing else is sent.
+func TestBandPlanCoversNeeds(t *testing.T) {
+	for _, size := range []int{32, 128, 224} {
+		arch, err := core.Architecture(0.5, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= 4; n++ {
+			plan := band.Plan(arch, n)
+			for li := range arch {
+				got := make([]map[int]int, n) // per receiver: row -> times received
+				for _, x := range plan[li] {
+					if x.Layer != li-1 || x.From == x.To {
+						t.Fatalf("size %d n %d layer %d: bad exchange %+v", size, n, li, x)
+					}
+					if got[x.To] == nil {
+						got[x.To] = map[int]int{}
+					}
+					for r := x.Rows.R0; r < x.Rows.R1; r++ {
+						got[x.To][r]++
+					}
+				}
+				for k := range n {
+					need := band.Need(arch, li, k, n)
+					own := band.RowSpan{R0: 0, R1: arch[0].InH}
+					if li > 0 {
+						own = band.Rows(arch, li-1, k, n)
+					} else if k > 0 {
+						own = band.RowSpan{}
+					}
+					for r := need.R0; r < need.R1; r++ {
+						inOwn := r >= own.R0 && r < own.R1
+						if want := map[bool]int{true: 0, false: 1}[inOwn]; got[k][r] != want {
+							t.Fatalf("size %d n %d layer %d worker %d row %d: received %d times, want %d", size, n, li, k, r, got[k][r], want)
+						}
+						delete(got[k], r)
+					}
+					if len(got[k]) > 0 {
+						t.Fatalf("size %d n %d layer %d worker %d: rows sent it does not need: %v", size, n, li, k, got[k])
+					}
+				}
+			}
+		}
+	}
+}
+
+// In a worker's schedule every row of a layer runs once, rows a neighbour needs run
+// (and are sent) before the rest, and rows that need no halo run before it is awaited.
+func TestBandScheduleOrder(t *testing.T) {
+	arch, err := core.Architecture(1, 224)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := band.Plan(arch, 2)
+	ops := band.Schedule(arch, plan, 2, 1) // the second of two: its halo is above, its sent rows at the top
+	li := 0                                // the first stride-1 depthwise layer after conv_dw_1
+	for i, l := range arch {
+		if l.Kind == core.Depthwise && l.Stride == 1 && i > 2 {
+			li = i
+			break
+		}
+	}
+	var seq []string
+	for _, op := range ops {
+		if op.Layer == li && op.Kind == band.OpRun || op.Layer == li-1 && op.Kind == band.OpRecv {
+			seq = append(seq, fmt.Sprintf("%d:%v", op.Kind, op.Rows))
+		}
+	}
+	b := band.Rows(arch, li, 1, 2)
+	want := []string{
+		fmt.Sprintf("%d:%v", band.OpRun, band.RowSpan{R0: b.R0 + 1, R1: b.R1}), // no halo needed
+		fmt.Sprintf("%d:%v", band.OpRecv, band.RowSpan{R0: b.R0 - 1, R1: b.R0}),
+		fmt.Sprintf("%d:%v", band.OpRun, band.RowSpan{R0: b.R0, R1: b.R0 + 1}),
+	}
+	if fmt.Sprint(seq) != fmt.Sprint(want) {
+		t.Fatalf("layer %d on worker 1: %v, want %v", li, seq, want)
+	}
+}
