@@ -71,8 +71,6 @@ PACK_FILES := web/mobilenet.js web/mobilenet-node.js web/mobilenet-core.js web/m
   web/mobilenet-worker-node.js web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-pixels.js web/mobilenet-team.js web/mobilenet.d.ts \
   web/wasm_exec.js $(WEB_WASM) web/package/package.json web/package/README.md web/package/LICENSE
 PACK_STAGE := build/npm-stage
-NODE_LTS_DIR := build/node-lts
-NODE_LTS := $(NODE_LTS_DIR)/node_modules/node/bin/node
 
 .PHONY: pack test-pack test-bundlers test-cdn test-node-lts
 TEST_TARGETS += test-pack test-bundlers test-cdn test-node-lts
