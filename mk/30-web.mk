@@ -17,11 +17,15 @@ TEST_TARGETS += test-node test-browser-embed test-browser-threads
 
 web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 
-# One rule for the four builds, its variant in the name: -simd builds with
+# One rule for the five builds, its variant in the name: -simd builds with
 # GOEXPERIMENT=simd (the 128-bit kernels), -tfjs with the TF.js importer (a third of
-# the size; the module loads those only for model.json models).
+# the size; the module loads those only for model.json models), -relaxed is -simd
+# plus the relaxed-SIMD int8 pointwise kernel (internal/q8, -tags relaxed; the module
+# loads it for precision 'int8' where a probe runs relaxed SIMD exactly).
+comma := ,
+web_wasm_tags = $(subst $() ,$(comma),$(strip $(if $(findstring -tfjs,$1),tfjs) $(if $(findstring -relaxed,$1),relaxed)))
 $(WEB_WASM): web/classifier%.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	$(if $(findstring -simd,$*),GOEXPERIMENT=simd )GOOS=js GOARCH=wasm $(GO) build $(if $(findstring -tfjs,$*),-tags tfjs )$(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(if $(findstring -simd,$*)$(findstring -relaxed,$*),GOEXPERIMENT=simd )GOOS=js GOARCH=wasm $(GO) build $(if $(call web_wasm_tags,$*),-tags $(call web_wasm_tags,$*) )$(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
 	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/wasm_exec.js: $(GO_ROOT)/lib/wasm/wasm_exec.js
