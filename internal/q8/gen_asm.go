@@ -111,13 +111,7 @@ func (a *asm) kpairLoop() {
 		a.op("Get V11", "Get V10", "I32x4DotI16x8S")
 		a.addTo(2*r + 1)
 	}
-	for r := 0; r < 4; r++ {
-		a.opf("Get R%d", r)
-		a.op("I64Const $4", "I64Add")
-		a.opf("Set R%d", r)
-	}
-	a.op("Get R4", "I64Const $16", "I64Add", "Set R4")
-	a.decLoop("R5")
+	a.stepEnd(16)
 }
 
 // kquadLoop is the relaxed pointwise 4x8 tile's k-quad loop: R0..R3 the 4 pixels'
@@ -140,12 +134,20 @@ func (a *asm) kquadLoop() {
 			a.opf("Set V%d", 2*r+h)
 		}
 	}
+	a.stepEnd(32)
+}
+
+// stepEnd ends a tile's k step: the 4 pixel pointers R0..R3 4 bytes on (a k pair of
+// int16, or a k quad of bytes), the panel R4 panelBytes on, and the loop on R5.
+func (a *asm) stepEnd(panelBytes int) {
 	for r := 0; r < 4; r++ {
 		a.opf("Get R%d", r)
 		a.op("I64Const $4", "I64Add")
 		a.opf("Set R%d", r)
 	}
-	a.op("Get R4", "I64Const $32", "I64Add", "Set R4")
+	a.op("Get R4")
+	a.opf("I64Const $%d", panelBytes)
+	a.op("I64Add", "Set R4")
 	a.decLoop("R5")
 }
 
