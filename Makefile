@@ -27,11 +27,14 @@ GOWASM_EXEC := $(GO_ROOT)/lib/wasm/go_js_wasm_exec
 WASMFOLD := build/wasmfold
 WASMFOLD_ENV := GOWASM_EXEC="$(GOWASM_EXEC)" WASMFOLD="$(abspath $(WASMFOLD))"
 WASMFOLD_EXEC := $(abspath mk/wasmfold-exec)
-# The module's four wasm builds and its packed weights: made by mk/30-web.mk, hashed
+# The module's five wasm builds and its packed weights: made by mk/30-web.mk, hashed
 # into the page's asset list by mk/60-page.mk.
-WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
+WEB_WASM := web/classifier.wasm web/classifier-simd.wasm web/classifier-relaxed.wasm web/classifier-tfjs.wasm web/classifier-tfjs-simd.wasm
 WEB_MODEL_NAME := mobilenet_v1_0.75_224
 WEB_WEIGHTS := web/weights/$(WEB_MODEL_NAME).mnw web/weights/$(WEB_MODEL_NAME).f16.mnw web/weights/$(WEB_MODEL_NAME).int8.mnw
+# The current Node LTS (installed by mk/30-web.mk; test-node-lts and test-go-wasm-relaxed run it).
+NODE_LTS_DIR := build/node-lts
+NODE_LTS := $(NODE_LTS_DIR)/node_modules/node/bin/node
 # The program that writes web/weights/index.json (mk/30-web.mk) and web/assets.json (mk/60-page.mk).
 WEBINDEX_SRC := $(filter-out %_test.go,$(wildcard internal/webindex/*.go))
 

@@ -1,9 +1,10 @@
 // `make bench-int8`: internal/q8's int8 network beside our f32 network and TF.js's wasm
 // SIMD backend (one thread), all in Chromium on the same page, taking turns (ROUNDS)
 // so a slow spell of this shared machine hits every engine alike; per-layer-type
-// profiles of both of ours; and whether Chromium validates the relaxed-SIMD int8 dot
-// product (i32x4.relaxed_dot_i8x16_i7x16_add_s). Markdown on stdout and in
-// bench/RESULTS.md's int8 block.
+// profiles of all of ours; int8 both on dot16 (the SIMD build) and with relaxed SIMD's
+// 8-bit dot product (-tags relaxed, web/classifier-relaxed.wasm's kernels), and whether
+// this Chromium passes the module's relaxed-SIMD probe (web/mobilenet-core.js).
+// Markdown on stdout and in bench/RESULTS.md's int8 block.
 import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,16 +27,15 @@ const log = (...a) => console.error('[bench-int8]', ...a);
 await mkdir(data, { recursive: true });
 sh(go, ['build', '-o', path.join(out, 'gobench'), './bench/gobench'], { GOEXPERIMENT: 'simd' });
 sh(go, ['build', '-o', path.join(out, 'bench-simd.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
-log(sh(go, ['run', './cmd/wasmfold', path.join(out, 'bench-simd.wasm')]).trim());
+sh(go, ['build', '-tags', 'relaxed', '-o', path.join(out, 'bench-relaxed.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
+log(sh(go, ['run', './cmd/wasmfold', path.join(out, 'bench-simd.wasm'), path.join(out, 'bench-relaxed.wasm')]).trim());
 await copyFile(path.join(sh(go, ['env', 'GOROOT']).trim(), 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 'wasm_exec.js'));
 const modelDir = process.env.TFJS_MODEL_DIR ?? '';
 sh(path.join(out, 'gobench'), ['prepare', '-out', data, ...(modelDir ? ['-model', modelDir] : [])]);
 const configs = JSON.parse(await readFile(path.join(data, 'configs.json'), 'utf8')).filter((c) => ['1.0-224', '0.75-224'].includes(c.name));
 
-// A module whose one function returns i32x4.relaxed_dot_i8x16_i7x16_add_s of three
-// v128.const zeros (opcode 0xfd 0x113): does the engine validate relaxed SIMD's dot?
-const relaxedDot = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0,
-  10, 0x3d, 1, 0x3b, 0, ...[0, 1, 2].flatMap(() => [0xfd, 0x0c, ...new Array(16).fill(0)]), 0xfd, 0x93, 0x02, 0x0b]);
+// Each of ours: precision and bench wasm (int8 twice: dot16, then relaxed SIMD).
+const variants = [['f32', 'bench-simd.wasm'], ['int8', 'bench-simd.wasm'], ['int8', 'bench-relaxed.wasm']];
 
 const rows = [];
 const profiles = [];
@@ -48,7 +48,7 @@ try {
     const u = (p) => `${server.url}${p}`;
     const ours = await open(u('/bench/web/ours.html'));
     await ours.waitForFunction(() => window.benchReady);
-    relaxed = await ours.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), [...relaxedDot]);
+    relaxed = await ours.evaluate(async () => (await import('/web/mobilenet-core.js')).relaxedSupported());
     const tfjs = await open(u('/bench/web/tfjs.html?threads=1'));
     const info = await tfjs.evaluate(() => window.benchInfo);
     const files = (c) => ({
@@ -59,10 +59,10 @@ try {
       const runs = {};
       const add = (engine, r) => { (runs[engine] ??= []).push(...r.runsMs); };
       for (let round = 0; round < ROUNDS; round++) {
-        for (const precision of ['f32', 'int8']) {
-          log(`${c.name} ours ${precision}, round ${round + 1}`);
+        for (const [precision, wasm] of variants) {
+          log(`${c.name} ours ${precision} ${wasm}, round ${round + 1}`);
           const r = await ours.evaluate((o) => window.benchOurs(o), {
-            ...files(c), wasmURL: u('/build/bench/int8/bench-simd.wasm'), wasmExecURL: u('/build/bench/int8/wasm_exec.js'),
+            ...files(c), wasmURL: u(`/build/bench/int8/${wasm}`), wasmExecURL: u('/build/bench/int8/wasm_exec.js'),
             runs: RUNS, warmupMs: WARMUP_MS, profileRuns: round === 0 ? RUNS : 0, precision,
           });
           add(`ours ${precision} (${r.impl}), Chromium Worker`, r);
@@ -90,7 +90,7 @@ const kinds = ['Conv', 'Conv dw', 'Conv 1x1', 'Avg Pool', 'FC'];
 const section = `## int8 (internal/q8) beside f32 and TF.js (\`make bench-int8\`, ${new Date().toISOString().slice(0, 10)})
 
 Chromium ${version}, one Worker each; ${ROUNDS} rounds of ${RUNS} runs per engine, taking turns.
-Relaxed SIMD int8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) validates in this Chromium: ${relaxed}.
+Relaxed SIMD's int8 dot (i32x4.relaxed_dot_i8x16_i7x16_add_s) runs exactly in this Chromium (the module's probe, so load({precision: 'int8'}) uses classifier-relaxed.wasm): ${relaxed}.
 
 ${table(['model', 'engine', 'runs', 'median ms', 'p10–p90 ms', 'x TF.js'], rows)}
 

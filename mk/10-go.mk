@@ -23,6 +23,17 @@ test-go-wasm: $(WASMFOLD)
 	$(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" . ./core/... ./internal/kernels/ ./internal/q8/ ./internal/pipeline/
 	$(WASMFOLD_ENV) GOOS=js GOARCH=wasm $(GO) test -count=1 -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/kernels/ ./internal/q8/
 
+# The relaxed-SIMD int8 kernel (-tags relaxed) against its reference: Node 20 rejects
+# relaxed SIMD without a flag (and with it computes the 7-bit dot product differently),
+# so the current Node LTS runs it, first on PATH for go_js_wasm_exec; Chromium runs it
+# in test-browser-embed.
+.PHONY: test-go-wasm-relaxed
+TEST_TARGETS += test-go-wasm-relaxed
+test-go-wasm-relaxed: $(WASMFOLD) $(NODE_LTS)
+	@if [ -x $(NODE_LTS) ]; then PATH="$(abspath $(dir $(NODE_LTS))):$$PATH" $(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm \
+	  $(GO) test -count=1 -tags relaxed -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/q8/; \
+	else echo "test-go-wasm-relaxed: SKIPPED: no Node LTS at $(NODE_LTS) (see test-node-lts)"; fi
+
 # The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without
 # GOEXPERIMENT=simd runs the reference kernels, ~20x slower).
 .PHONY: cli

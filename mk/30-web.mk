@@ -17,11 +17,15 @@ TEST_TARGETS += test-node test-browser-embed test-browser-threads
 
 web: $(WEB_WASM) web/wasm_exec.js web/weights/index.json
 
-# One rule for the four builds, its variant in the name: -simd builds with
+# One rule for the five builds, its variant in the name: -simd builds with
 # GOEXPERIMENT=simd (the 128-bit kernels), -tfjs with the TF.js importer (a third of
-# the size; the module loads those only for model.json models).
+# the size; the module loads those only for model.json models), -relaxed is -simd
+# plus the relaxed-SIMD int8 pointwise kernel (internal/q8, -tags relaxed; the module
+# loads it for precision 'int8' where a probe runs relaxed SIMD exactly).
+comma := ,
+web_wasm_tags = $(subst $() ,$(comma),$(strip $(if $(findstring -tfjs,$1),tfjs) $(if $(findstring -relaxed,$1),relaxed)))
 $(WEB_WASM): web/classifier%.wasm: $(WEB_GO_SRC) $(WASMFOLD)
-	$(if $(findstring -simd,$*),GOEXPERIMENT=simd )GOOS=js GOARCH=wasm $(GO) build $(if $(findstring -tfjs,$*),-tags tfjs )$(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
+	$(if $(findstring -simd,$*)$(findstring -relaxed,$*),GOEXPERIMENT=simd )GOOS=js GOARCH=wasm $(GO) build $(if $(call web_wasm_tags,$*),-tags $(call web_wasm_tags,$*) )$(WEB_WASM_FLAGS) -o $@.linked ./wasm/classifier
 	$(WEB_FOLD) $@.linked && mv $@.linked $@
 
 web/wasm_exec.js: $(GO_ROOT)/lib/wasm/wasm_exec.js
@@ -71,8 +75,6 @@ PACK_FILES := web/mobilenet.js web/mobilenet-node.js web/mobilenet-core.js web/m
   web/mobilenet-worker-node.js web/mobilenet-fetch.js web/mobilenet-limits.js web/mobilenet-pixels.js web/mobilenet-team.js web/mobilenet.d.ts \
   web/wasm_exec.js $(WEB_WASM) web/package/package.json web/package/README.md web/package/LICENSE
 PACK_STAGE := build/npm-stage
-NODE_LTS_DIR := build/node-lts
-NODE_LTS := $(NODE_LTS_DIR)/node_modules/node/bin/node
 
 .PHONY: pack test-pack test-bundlers test-cdn test-node-lts
 TEST_TARGETS += test-pack test-bundlers test-cdn test-node-lts

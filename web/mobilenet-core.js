@@ -19,6 +19,24 @@ export function simdSupported() {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
 }
 
+// A module whose f() is i32x4.relaxed_dot_i8x16_i7x16_add_s(splat(-127), splat(127),
+// splat(1)) lane 0 == 4*(-127*127)+1 = -64515. The instruction is exact only for a
+// second operand in 0..127 and a signed first one, as the int8 kernel uses it:
+// engines that reject it fail validation, and an engine that computes it otherwise
+// (Node 20 with --experimental-wasm-relaxed-simd: lane 0 is not -64515) returns 0.
+const RELAXED_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0,
+  7, 5, 1, 1, 102, 0, 0, 10, 55, 1, 53, 0, 253, 12, ...Array(16).fill(129), 253, 12, ...Array(16).fill(127),
+  65, 1, 253, 17, 253, 147, 2, 253, 27, 0, 65, 253, 135, 124, 70, 11]);
+
+/** True when this engine runs relaxed SIMD's 7-bit dot product exactly, so precision 'int8' uses classifier-relaxed.wasm. */
+export function relaxedSupported() {
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(RELAXED_PROBE)).exports.f() === 1;
+  } catch {
+    return false;
+  }
+}
+
 /** An Error with a stable `code` (the ErrorCode list in mobilenet.d.ts). */
 export class MobileNetError extends Error {
   constructor(code, message) {
@@ -31,10 +49,12 @@ export class MobileNetError extends Error {
 // The wasm builds, each written as the literal `new URL('./file', import.meta.url)`
 // that Vite, webpack and other bundlers find, copy and rewrite. A function, so that
 // nothing is resolved before load() runs.
-function defaultWasmURLs(simd) {
-  return simd
-    ? { plain: new URL('./classifier-simd.wasm', import.meta.url), tfjs: new URL('./classifier-tfjs-simd.wasm', import.meta.url) }
-    : { plain: new URL('./classifier.wasm', import.meta.url), tfjs: new URL('./classifier-tfjs.wasm', import.meta.url) };
+// relaxed (int8 with relaxed SIMD) swaps the .mnw build for classifier-relaxed.wasm,
+// the SIMD build plus the relaxed int8 pointwise kernel (the same answers, bit for bit).
+function defaultWasmURLs(simd, relaxed) {
+  if (!simd) return { plain: new URL('./classifier.wasm', import.meta.url), tfjs: new URL('./classifier-tfjs.wasm', import.meta.url) };
+  const tfjs = new URL('./classifier-tfjs-simd.wasm', import.meta.url);
+  return relaxed ? { plain: new URL('./classifier-relaxed.wasm', import.meta.url), tfjs } : { plain: new URL('./classifier-simd.wasm', import.meta.url), tfjs };
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1; // setTimeout's limit
@@ -98,7 +118,7 @@ export function createLoad(host) {
     }
     if (signal?.aborted) throw aborted(signal);
 
-    const wasm = defaultWasmURLs(backend === 'wasm-simd');
+    const wasm = defaultWasmURLs(backend === 'wasm-simd', precision === 'int8' && relaxedSupported());
     const wasmURL = absolute(host, options.wasmURL ?? wasm.plain, 'wasmURL');
     const tfjsWasmURL = absolute(host, options.tfjsWasmURL ?? options.wasmURL ?? wasm.tfjs, 'tfjsWasmURL');
     const workerURL = options.workerURL === undefined ? undefined : absolute(host, options.workerURL, 'workerURL');
@@ -373,8 +393,8 @@ export class Classifier {
     this.#idle = [...units];
     this.#info = Object.freeze({
       alpha: info.alpha, size: info.size, multAdds: info.multAdds, params: info.params,
-      featureLength: info.featureLength, precision: info.precision ?? 'f32', backend: info.backend, workers: info.workers,
-      threads: info.threads ?? 1, transport: info.transport ?? null,
+      featureLength: info.featureLength, precision: info.precision ?? 'f32', backend: info.backend, kernels: info.kernels,
+      workers: info.workers, threads: info.threads ?? 1, transport: info.transport ?? null,
     });
     this.#multAddsBySize = info.multAddsBySize;
     this.#workerDraws = info.canDraw && typeof createImageBitmap === 'function';

@@ -153,6 +153,12 @@ export interface ClassifierInfo {
   /** The arithmetic the network runs (LoadOptions.precision). */
   precision: 'f32' | 'int8';
   backend: 'wasm-simd' | 'wasm';
+  /**
+   * The kernel set the network runs: 'wasm-simd' or 'generic' (f32); 'int8-wasm-relaxed'
+   * (relaxed SIMD's 8-bit dot product, classifier-relaxed.wasm, where the engine runs it
+   * exactly), 'int8-wasm-dot16' or 'int8-generic' (int8).
+   */
+  kernels: string;
   workers: number;
   /** Workers cooperating on each frame (1: none). */
   threads: number;

@@ -1,5 +1,5 @@
 // Command wasmfold folds constant address offsets into the float and v128 loads of
-// a Go-built wasm binary, in the functions of our engine (core and internal/kernels
+// a Go-built wasm binary, in the functions of our engine (core, internal/kernels and internal/q8
 // by default; see internal/wasmfold), in place:
 //
 //	wasmfold [-funcs PREFIX,...] [-strip-names] FILE.wasm...
@@ -19,7 +19,7 @@ import (
 )
 
 func main() {
-	prefix := flag.String("funcs", "github.com_mobilenet_go_mobilenet_core,github.com_mobilenet_go_mobilenet_internal_kernels",
+	prefix := flag.String("funcs", "github.com_mobilenet_go_mobilenet_core,github.com_mobilenet_go_mobilenet_internal_kernels,github.com_mobilenet_go_mobilenet_internal_q8",
 		"fold the functions whose names (as in the wasm name section) start with one of these (comma-separated)")
 	strip := flag.Bool("strip-names", false, "drop the name section afterwards (what -ldflags=-s would have done)")
 	flag.Usage = func() {

@@ -270,7 +270,7 @@ type Info struct {
 	MultAdds      int64   `json:"multAdds"`
 	Params        int64   `json:"params"`
 	FeatureLength int     `json:"featureLength"`
-	Kernels       string  `json:"kernels"`   // the kernel set: "generic" (reference), "avx2", "avx512", "wasm-simd"; int8: "int8-generic", "int8-wasm-dot16"
+	Kernels       string  `json:"kernels"`   // the kernel set: "generic" (reference), "avx2", "avx512", "wasm-simd"; int8: "int8-generic", "int8-wasm-dot16", "int8-wasm-relaxed", "int8-avx2"
 	Precision     string  `json:"precision"` // "f32" or "int8"
 }
 

@@ -76,10 +76,13 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			if l.Kind == core.Depthwise {
 				st.dw = NewDW(p.Kernel, mul, add, l.InC, actMax(pi-1, l.Kind))
 			}
-			inMax = actMax(pi-1, l.Kind)
-			if l.Kind == core.Pointwise || l.Kind == core.Conv3x3 {
+			switch {
+			case l.Kind == core.Pointwise && inMax == Act7Max: // relaxed SIMD's 8-bit dot, where built in
+				st.pw = NewPW7(p.Kernel, mul, add, l.InC, l.OutC)
+			case l.Kind == core.Pointwise || l.Kind == core.Conv3x3:
 				st.pw = NewPW(p.Kernel, mul, add, l.KernelLen()/l.OutC, l.OutC)
 			}
+			inMax = actMax(pi-1, l.Kind)
 		}
 		m.steps = append(m.steps, st)
 	}

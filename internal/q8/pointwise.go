@@ -10,6 +10,11 @@ type PW struct {
 	packed  []int8    // the fast kernel's layout; nil where the reference runs
 	mb      []float32 // the fast kernel's factors, per panel
 	scratch []int32   // RunLogits' accumulators where the reference runs
+
+	// The relaxed-SIMD kernel's (NewPW7, pointwise_relaxed_wasm.go); nil elsewhere.
+	relaxed []int8  // panels [K/4][8][4]
+	a8      []uint8 // the input narrowed to bytes, grown on first use
+	tail    []int16 // the outputs of the last panel's and pixels' partial tiles
 }
 
 // NewPW binds a pointwise kernel to its requantization factors and packs it.
@@ -19,9 +24,25 @@ func NewPW(kernel []int8, m, b []float32, k, n int) *PW {
 	return w
 }
 
+// NewPW7 is NewPW for a layer whose inputs all lie in 0..Act7Max (the pointwise
+// layers of blocks Act7FirstBlock..13): where relaxed SIMD is built in, its 8-bit
+// dot product runs them (i32x4.relaxed_dot_i8x16_i7x16_add_s is deterministic only
+// for such inputs); elsewhere it is NewPW.
+func NewPW7(kernel []int8, m, b []float32, k, n int) *PW {
+	w := &PW{K: k, N: n, Kernel: kernel, M: m, B: b}
+	if !pack7(w) {
+		packPW(w)
+	}
+	return w
+}
+
 // Run computes p pixels: dst[i*N+c] = Requant(sum_j src[i*K+j]*Kernel[j*N+c], M[c], B[c]).
 // src must have at least one readable value past p*K (see slack).
 func (w *PW) Run(dst, src []int16, p int) {
+	if w.relaxed != nil {
+		pointwise7(dst, src, p, w)
+		return
+	}
 	if w.packed == nil {
 		Pointwise(dst, src, p, w.K, w.N, w.Kernel, w.M, w.B)
 		return

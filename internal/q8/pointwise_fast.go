@@ -23,14 +23,13 @@ func packPW(w *PW) {
 	}
 	kp, np := (w.K+1)/2, (w.N+pwNR-1)/pwNR
 	w.packed = make([]int8, np*kp*16)
-	w.mb = make([]float32, np*16)
+	packFactors(w)
 	for j := 0; j < np; j++ {
 		for c := 0; c < pwNR; c++ {
 			n := j*pwNR + c
 			if n >= w.N {
 				continue
 			}
-			w.mb[j*16+c], w.mb[j*16+8+c] = w.M[n], w.B[n]
 			for t := 0; t < kp; t++ {
 				row := w.packed[(j*kp+t)*16:]
 				row[2*c] = w.Kernel[2*t*w.N+n]
@@ -39,6 +38,17 @@ func packPW(w *PW) {
 				}
 			}
 		}
+	}
+}
+
+// packFactors lays the factors out as [m(8), b(8)] per panel of 8 output channels
+// (zero past N).
+func packFactors(w *PW) {
+	np := (w.N + pwNR - 1) / pwNR
+	w.mb = make([]float32, np*16)
+	for n := range w.N {
+		j, c := n/pwNR, n%pwNR
+		w.mb[j*16+c], w.mb[j*16+8+c] = w.M[n], w.B[n]
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 // PW.Run (the platform's fast kernel: wasm's i32x4.dot_i16x8_s tiles under js/wasm)
 // against the reference Pointwise, bit for bit, on every tail of its 4-pixel x
 // 8-channel tile and k pairs (odd K), on MobileNet's real shapes, and with a guard
-// past the output that must stay untouched.
+// past the output that must stay untouched. NewPW7 likewise with inputs in 0..127
+// (the relaxed-SIMD kernel with -tags relaxed: k quads, K not a multiple of 4),
+// including the extreme products 127 x ±127 throughout.
 func TestPWMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	shapes := [][3]int{ // pixels, K, N
@@ -19,24 +21,49 @@ func TestPWMatchesReference(t *testing.T) {
 	for range 20 {
 		shapes = append(shapes, [3]int{1 + r.IntN(30), 1 + r.IntN(200), 1 + r.IntN(50)})
 	}
-	for _, s := range shapes {
+	for i, s := range shapes {
 		p, k, n := s[0], s[1], s[2]
 		src := randActs(r, p*k+slack, false)
 		kern := randKernel(r, k*n)
 		m, b := randFactors(r, n, k)
-		w := NewPW(kern, m, b, k, n)
-		want := make([]int16, p*n)
-		Pointwise(want, src, p, k, n, kern, m, b)
-		got := make([]int16, p*n+16)
-		for i := range got {
-			got[i] = -7
-		}
-		w.Run(got, src, p)
-		equal16(t, fmt.Sprintf("pointwise %v (%s)", s, KernelName), got[:p*n], want)
-		for i, v := range got[p*n:] {
-			if v != -7 {
-				t.Fatalf("pointwise %v: wrote past the output at +%d", s, i)
+		checkPW(t, fmt.Sprintf("pointwise %v (%s)", s, KernelName), NewPW(kern, m, b, k, n), src, p)
+		src7 := acts7(src)
+		if i == 0 {
+			for j := range src7 {
+				src7[j] = 127
 			}
+			for j := range kern {
+				kern[j] = int8(127 - 254*(j%2))
+			}
+		}
+		checkPW(t, fmt.Sprintf("pointwise7 %v (%s)", s, KernelName), NewPW7(kern, m, b, k, n), src7, p)
+	}
+}
+
+// acts7 halves 8-bit activations to 7 bits (0..127, as often 0 or 127).
+func acts7(a []int16) []int16 {
+	b := make([]int16, len(a))
+	for i, v := range a {
+		b[i] = v >> 1
+	}
+	return b
+}
+
+// checkPW runs w on p pixels of src against the reference, bit for bit, and checks
+// nothing past the output was written.
+func checkPW(t *testing.T, what string, w *PW, src []int16, p int) {
+	t.Helper()
+	want := make([]int16, p*w.N)
+	Pointwise(want, src, p, w.K, w.N, w.Kernel, w.M, w.B)
+	got := make([]int16, p*w.N+16)
+	for i := range got {
+		got[i] = -7
+	}
+	w.Run(got, src, p)
+	equal16(t, what, got[:p*w.N], want)
+	for i, v := range got[p*w.N:] {
+		if v != -7 {
+			t.Fatalf("%s: wrote past the output at +%d", what, i)
 		}
 	}
 }
@@ -50,6 +77,10 @@ func TestPWAllocatesNothing(t *testing.T) {
 	dst := make([]int16, p*n)
 	if a := testing.AllocsPerRun(10, func() { w.Run(dst, src, p) }); a != 0 {
 		t.Fatalf("PW.Run allocates %v times per call", a)
+	}
+	w7, src7 := NewPW7(w.Kernel, m, b, k, n), acts7(src)
+	if a := testing.AllocsPerRun(10, func() { w7.Run(dst, src7, p) }); a != 0 {
+		t.Fatalf("NewPW7's Run allocates %v times per call", a)
 	}
 }
 

@@ -2,10 +2,10 @@
 
 package q8
 
-// KernelName is the int8 kernel set this build runs. The wasm kernels (Go
-// assembly, *_wasm.s) are built only with GOEXPERIMENT=simd, like the f32 ones: the
-// plain classifier.wasm must validate on engines without wasm SIMD.
-const KernelName = "int8-wasm-dot16"
+// The wasm kernels (Go assembly, *_wasm.s) are built only with GOEXPERIMENT=simd,
+// like the f32 ones: the plain classifier.wasm must validate on engines without
+// wasm SIMD. KernelName is in kernelname_wasm.go (dot16) or
+// pointwise_relaxed_wasm.go.
 
 const fastPW = true
 

@@ -4,15 +4,17 @@
 
 #include "textflag.h"
 
-// func pwRow4x8(d, a *int16, tiles, kb, nb int, panel *int8, kpairs int, mb *float32)
+// func pwRow4x8(d *int16, a *int16, tiles, kb, nb int, panel *int8, kpairs int, mb *float32)
 //
-// pwTile4x8 (pointwise_wasm.s) over `tiles` consecutive 4-pixel tiles in one call:
-// pixel r of a tile reads a + r*kb bytes and writes d + r*nb (kb = 2K, nb = 2N), and
-// each tile starts 4 pixels after the last. The same k-pair step (1 weight load, 2
-// widenings, 4 activation-pair splats, 8 i32x4.dot_i16x8_s + 8 adds); the epilogue
-// keeps m and b in V12..V15 and clamps to 0..255 by narrowing (i16x8.narrow_i32x4_s,
-// then i8x16.narrow_i16x8_u widened back), so no constant vector is needed.
-// Locals: R0..R3 pixel pointers, R4 panel pointer, R5 k pairs left, R8 tile input,
+// One register tile of 4 pixels x 8 output channels over `tiles` consecutive 4-pixel
+// tiles in one call: pixel r of a tile reads a + r*kb bytes and writes d + r*nb
+// (kb = 2K, nb = 2N), and each tile starts 4 pixels after the last.
+// Per k pair: 1 weight load, 2 widenings, 4 activation-pair
+// splats, 8 i32x4.dot_i16x8_s + 8 adds.
+// The epilogue keeps m and b in V12..V15 and clamps to 0..255 by narrowing
+// (i16x8.narrow_i32x4_s, then i8x16.narrow_i16x8_u widened back), so no constant
+// vector is needed.
+// Locals: R0..R3 pixel pointers, R4 panel pointer, R5 kpairs left, R8 tile input,
 // R9 kb, R10 panel, R11 kpairs, R12 tile output, R13 nb, R14 tiles left.
 TEXT ·pwRow4x8(SB), NOSPLIT, $0-64
 	Get SP

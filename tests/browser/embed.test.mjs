@@ -1,5 +1,6 @@
-// web/mobilenet.js in headless Chromium: web/embed.html classifies a shared photo, the
-// main thread stays responsive while the worker computes, every input type agrees,
+// web/mobilenet.js in headless Chromium: web/embed.html classifies a shared photo,
+// precision 'int8' runs the relaxed-SIMD build, the main thread stays responsive while
+// the worker computes, every input type agrees,
 // the caller's pixels are left alone (unless transfer: true), the Cache API serves a
 // second load, dispose() and an aborted or timed-out load() stop every worker, errors
 // say why.
@@ -12,7 +13,7 @@ import { launchChromium } from '../support/browsers.mjs';
 import { blankPage, classifierPage } from '../support/page.mjs';
 import { startServer } from '../support/static-server.mjs';
 import { percentile } from '../../web/app-stats.js';
-import { LABELS as labels, ROOT as repo, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
+import { LABELS as labels, ROOT as repo, ROWS, SAMPLES as samples, TENCH as tench } from '../support/samples.mjs';
 
 const artifacts = join(repo, 'artifacts');
 const MODEL = '/weights/mobilenet_v1_0.75_224.mnw';
@@ -44,6 +45,34 @@ test('embed.html classifies a shared photo with the SIMD build', async () => {
   assert.equal(server.hits.get('/classifier-simd.wasm'), 1, 'Chromium has wasm SIMD: the SIMD build is used');
   assert.equal(server.hits.get('/classifier.wasm'), undefined);
   await page.close();
+});
+
+// Chromium runs relaxed SIMD exactly (the probe): precision 'int8' loads
+// classifier-relaxed.wasm, whose 7-bit pointwise layers use
+// i32x4.relaxed_dot_i8x16_i7x16_add_s, and gives the dot16 build's answers bit for bit.
+test("precision 'int8' picks the relaxed-SIMD build, with the SIMD build's logits", async () => {
+  const photos = ROWS.filter((_, i) => i % 125 === 7).map((r) => `/samples/${r.file}`);
+  const before = server.hits.get('/classifier-relaxed.wasm') ?? 0;
+  const page = await blankPage(context, server.url);
+  const r = await page.evaluate(async ({ model, photos }) => {
+    const { load } = await import('/mobilenet.js');
+    const relaxed = await load({ model, precision: 'int8' });
+    const dot16 = await load({ model, precision: 'int8', wasmURL: '/classifier-simd.wasm' });
+    const out = { kernels: [relaxed.info().kernels, dot16.info().kernels], same: [], top5: [] };
+    for (const src of photos) {
+      const bytes = new Uint8Array(await (await fetch(src)).arrayBuffer());
+      const [a, b] = [await relaxed.classify(bytes, { topk: 1000 }), await dot16.classify(bytes, { topk: 1000 })];
+      out.same.push(a.every((p, i) => p.index === b[i].index && p.probability === b[i].probability));
+      out.top5.push(a.slice(0, 5).map((p) => p.index));
+    }
+    relaxed.dispose();
+    dot16.dispose();
+    return out;
+  }, { model: MODEL, photos });
+  await page.close();
+  assert.deepEqual(r.kernels, ['int8-wasm-relaxed', 'int8-wasm-dot16']);
+  assert.equal(server.hits.get('/classifier-relaxed.wasm'), before + 1, 'the relaxed build was fetched once');
+  assert.deepEqual(r.same, photos.map(() => true), `top-1000 of ${photos} equal bit for bit (top-5 ${JSON.stringify(r.top5)})`);
 });
 
 test('the main thread stays responsive while the worker classifies', async () => {

@@ -9,6 +9,7 @@ import { moduleURL, packedModel, pickSamples, repo } from './helpers.mjs';
 import { TENCH, SAMPLES } from '../support/samples.mjs';
 
 const { load } = await import(moduleURL);
+const { relaxedSupported } = await import(new URL('mobilenet-core.js', moduleURL).href);
 const int8Model = join(repo, 'web/weights/mobilenet_v1_0.75_224.int8.mnw');
 const photos = pickSamples(6, 83).map((s) => readFileSync(s.path));
 const tench = readFileSync(join(SAMPLES, TENCH.file));
@@ -29,6 +30,11 @@ describe('precision', { skip: !existsSync(int8Model) && 'run make: no web/weight
     assert.equal(int8.info().precision, 'int8');
     assert.equal(int8File.info().precision, 'int8');
     assert.equal(int8.info().threads, 1); // int8's default (threads: N splits it too, threads.test.mjs)
+    // precision 'int8' runs classifier-relaxed.wasm where relaxed SIMD is exact (Node 26,
+    // not Node 20); an int8 file loaded without a precision, the SIMD build's dot16.
+    assert.equal(int8.info().kernels, relaxedSupported() ? 'int8-wasm-relaxed' : 'int8-wasm-dot16');
+    assert.equal(int8File.info().kernels, 'int8-wasm-dot16');
+    assert.equal(f32.info().kernels, 'wasm-simd');
   });
 
   test('int8 classifies the tench photo as tench', async () => {
@@ -45,7 +51,8 @@ describe('precision', { skip: !existsSync(int8Model) && 'run make: no web/weight
       const [a, b, c] = await Promise.all([f32, int8, int8File].map((clf) => clf.classify(photo, { topk: 1000 })));
       assert.equal(a.length, 1000);
       if (a[0].index === b[0].index) agree++;
-      // Quantizing at load and storing quantized are the same q8.Quantize of the same floats.
+      // Quantizing at load and storing quantized are the same q8.Quantize of the same floats
+      // (and with relaxed SIMD, int8 runs the relaxed kernel, int8File dot16: bit for bit too).
       assert.deepEqual([...c], [...b]);
       // int8 is not f32: the probabilities differ somewhere.
       assert.notDeepEqual(a.map((p) => p.probability), b.map((p) => p.probability));

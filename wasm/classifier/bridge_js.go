@@ -204,7 +204,7 @@ func exportPacked(args []js.Value) (any, error) {
 	return u8, nil
 }
 
-// info(size?): {alpha, size, multAdds, params, featureLength, precision}.
+// info(size?): {alpha, size, multAdds, params, featureLength, precision, kernels}.
 func info(args []js.Value) (any, error) {
 	if engine == nil {
 		return nil, fmt.Errorf("no model loaded")
@@ -220,6 +220,7 @@ func info(args []js.Value) (any, error) {
 	return map[string]any{
 		"alpha": in.Alpha, "size": in.Size, "multAdds": float64(in.MultAdds),
 		"params": float64(in.Params), "featureLength": in.FeatureLength, "precision": in.Precision,
+		"kernels": in.Kernels,
 	}, nil
 }
 
