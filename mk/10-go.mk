@@ -26,12 +26,14 @@ test-go-wasm: $(WASMFOLD)
 # The relaxed-SIMD int8 kernel (-tags relaxed) against its reference: Node 20 rejects
 # relaxed SIMD without a flag (and with it computes the 7-bit dot product differently),
 # so the current Node LTS runs it, first on PATH for go_js_wasm_exec; Chromium runs it
-# in test-browser-embed.
+# in test-browser-embed. The row-band tests run with it too (int8 threads use it).
 .PHONY: test-go-wasm-relaxed
 TEST_TARGETS += test-go-wasm-relaxed
 test-go-wasm-relaxed: $(WASMFOLD) $(NODE_LTS)
 	@if [ -x $(NODE_LTS) ]; then PATH="$(abspath $(dir $(NODE_LTS))):$$PATH" $(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm \
-	  $(GO) test -count=1 -tags relaxed -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/q8/; \
+	  $(GO) test -count=1 -tags relaxed -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" ./internal/q8/ && \
+	  PATH="$(abspath $(dir $(NODE_LTS))):$$PATH" $(WASMFOLD_ENV) GOEXPERIMENT=simd GOOS=js GOARCH=wasm \
+	  $(GO) test -count=1 -tags relaxed -ldflags=-s=false -exec="$(WASMFOLD_EXEC)" -run Bands ./internal/pipeline/; \
 	else echo "test-go-wasm-relaxed: SKIPPED: no Node LTS at $(NODE_LTS) (see test-node-lts)"; fi
 
 # The native CLI, with the SIMD kernels (a plain `go run ./cmd/mobilenet` without
