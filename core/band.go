@@ -1,10 +1,6 @@
 package core
 
-import (
-	"fmt"
-
-	"github.com/mobilenet-go/mobilenet/internal/kernels"
-)
+import "fmt"
 
 // SetInput copies one preprocessed input ([Size][Size][3]) into the zero-bordered
 // buffer the first layer reads (Forward starts with it).
@@ -22,8 +18,8 @@ func (m *Model) SetInput(input []float32) error {
 
 // RunRows computes output rows [y0, y1) of layer li on the calling goroutine, for
 // cooperating engines that each run a band of every layer's rows (internal/band
-// plans them); for the pool any non-empty span runs the whole layer, for the
-// classifier the span is of classes (runClasses). The rows' inputs must be in place. clear first zeroes a bordered output's
+// plans them); for the pool and the classifier, any non-empty span runs the whole
+// layer. The rows' inputs must be in place. clear first zeroes a bordered output's
 // frame (a layer's first run on this engine in a frame, possibly with no rows: the
 // next layer still reads the frame).
 func (m *Model) RunRows(li, y0, y1 int, clear bool) {
@@ -35,10 +31,8 @@ func (m *Model) RunRows(li, y0, y1 int, clear bool) {
 		return
 	}
 	switch {
-	case st.l.Kind == AvgPool:
+	case st.l.Kind == AvgPool || st.l.Kind == FullyConn:
 		st.run(0, st.parts)
-	case st.l.Kind == FullyConn:
-		st.runClasses(y0, y1)
 	case st.cols != nil:
 		st.runColumnRows(y0, y1)
 	default:
@@ -86,27 +80,3 @@ func (m *Model) LayerRows(li, y0, y1 int) []float32 {
 // Logits are the classifier's outputs of the last Forward or banded run (owned by
 // the model).
 func (m *Model) Logits() []float32 { return m.logits }
-
-// classSlice is classes [c0, c1) of the classifier, packed as a layer of their own.
-type classSlice struct {
-	c0, c1 int
-	w      *kernels.PWWeights
-}
-
-// runClasses computes the logits of classes [c0, c1) from the pooled vector: all of
-// them as Forward does, or a slice with its own packed weights (made on first use,
-// kept while the slice stays: a worker's slice of the 1.0 classifier is 1000/n x
-// 1024 floats). Each logit is its bias plus the same sum over the pooled vector in
-// the same order either way, so the slices' logits are Forward's bit for bit.
-func (st *step) runClasses(c0, c1 int) {
-	if c0 == 0 && c1 == st.l.OutC {
-		st.run(0, st.parts)
-		return
-	}
-	if st.classes.w == nil || st.classes.c0 != c0 || st.classes.c1 != c1 {
-		st.classes = classSlice{c0, c1, columnWeights(st.fc, st.l.InC, st.l.OutC, c0, c1, false)}
-	}
-	out := st.out
-	out.Off += c0
-	kernels.Pointwise(out, st.src, st.classes.w, 1, 0, 1)
-}

@@ -54,19 +54,13 @@ func splitColumns(p Params, k, n int, relu6 bool) []colBlock {
 		if n1 <= n0 {
 			continue
 		}
-		blocks = append(blocks, colBlock{n0: n0, w: columnWeights(p, k, n, n0, n1, relu6)})
+		kernel := make([]float32, k*(n1-n0))
+		for i := range k {
+			copy(kernel[i*(n1-n0):][:n1-n0], p.Kernel[i*n+n0:i*n+n1])
+		}
+		blocks = append(blocks, colBlock{n0: n0, w: kernels.NewPW(kernel, p.Bias[n0:n1], k, n1-n0, relu6)})
 	}
 	return blocks
-}
-
-// columnWeights packs output channels [n0, n1) of BN-folded pointwise weights p
-// ([K][N] kernel) as a layer of their own.
-func columnWeights(p Params, k, n, n0, n1 int, relu6 bool) *kernels.PWWeights {
-	kernel := make([]float32, k*(n1-n0))
-	for i := range k {
-		copy(kernel[i*(n1-n0):][:n1-n0], p.Kernel[i*n+n0:i*n+n1])
-	}
-	return kernels.NewPW(kernel, p.Bias[n0:n1], k, n1-n0, relu6)
 }
 
 // bindScratch gives the column-split layers with a bordered output the dense

@@ -17,8 +17,6 @@ type step struct {
 	cols     []colBlock // instead of pw: the layer's output channels in blocks (splitColumns)
 	scratch  []float32  // dense [H][W][C] where a column-split layer with a bordered out computes
 	bordered bool       // out is the interior of a zero-bordered buffer, whose frame clearFrame zeroes
-	fc       Params     // the classifier's weights, for runClasses' slices
-	classes  classSlice // the last slice runClasses packed
 }
 
 // run computes parts [p0, p1) of the layer: its output rows [p0, p1), or for a
@@ -102,9 +100,6 @@ func (st *step) bindWeights(p Params, split bool) {
 	case Depthwise:
 		st.dw = kernels.NewDW(p.Kernel, p.Bias, l.InC)
 	case Pointwise, FullyConn:
-		if l.Kind == FullyConn {
-			st.fc = p
-		}
 		relu6 := l.Kind == Pointwise
 		if split {
 			st.cols = splitColumns(p, l.InC, l.OutC, relu6)

@@ -8,9 +8,9 @@
 // Each worker prepares the frame itself when it was given one ("own" inputs: bytes
 // or a tensor, copied to every worker); otherwise (an ImageBitmap, which only the
 // leader can read) worker 0, the leader, prepares it and sends each worker the image
-// rows it reads. At the end the leader gathers the last layer's rows and pools them,
-// sends every worker the pooled vector, and gathers their slices of the classes'
-// logits (each computes 1000/n of the classifier). The schedule (what to send and receive before which layers, at which Go addresses) is
+// rows it reads. At the end the leader gathers the last layer's rows to pool and
+// classify. The
+// schedule (what to send and receive before which layers, at which Go addresses) is
 // the Go side's (bandPlan); rows go straight between Go memory and the transport:
 // one copy out, one copy in.
 // Used on both sides: the main thread wires a team (teamWiring), each worker joins

@@ -15,12 +15,9 @@ import (
 // needs a few rows of the layer's input that neighbours computed (the halo), which
 // Plan lists. Pointwise layers are row-local. Worker 0 also holds
 // the whole preprocessed image (it sends each worker the input rows its conv1 band
-// reads) and at the end gathers the last layer's rows and pools them in the 1-thread
-// order; every worker then gets the pooled vector and computes its slice of the
-// classifier's classes (the classifier's "rows"), which worker 0 gathers. Every
-// value is the same kernel call on the same numbers as core.Model.Forward's (a
-// class's logit is its own sum, whoever computes it): the logits are bit for bit
-// those of one thread.
+// reads) and at the end gathers the last layer's rows, pools them in the 1-thread
+// order and runs the classifier, so every value is the same kernel call on the same
+// numbers as core.Model.Forward's: the logits are bit for bit those of one thread.
 
 // RowSpan is rows [R0, R1); empty when R1 <= R0.
 type RowSpan struct{ R0, R1 int }
@@ -38,19 +35,15 @@ func (s RowSpan) intersect(o RowSpan) RowSpan {
 // pool and the classifier after it. At 1.0-224 on 2 workers the 7x7 layers split 4:3;
 // the last 1x1 (51M of the 7x7 layers' 77M mult-adds) split 3:4 gives worker 0 37M of
 // them plus the classifier's 1M, worker 1 40M, instead of 44M + 1M against 33M, for
-// one 28 KB row of the depthwise output sent to worker 1. The pool is worker 0's
-// alone (one "row"); the classifier's rows are its classes, split evenly: its 1M
-// mult-adds (0.25-0.3 ms of the frame in a Worker at 1.0) then no longer sit on
-// worker 0's serial end alone, for a 4 KB pooled vector out and 2 KB of logits back.
+// one 28 KB row of the depthwise output sent to worker 1. The pool and the classifier
+// are worker 0's alone (one "row").
 func Rows(layers []core.Layer, li, k, n int) RowSpan {
 	switch layers[li].Kind {
-	case core.AvgPool:
+	case core.AvgPool, core.FullyConn:
 		if k == 0 {
 			return RowSpan{0, 1}
 		}
 		return RowSpan{}
-	case core.FullyConn:
-		return evenBand(layers[li].OutC, k, n)
 	}
 	rows := layers[li].OutH
 	if li+1 < len(layers) && layers[li+1].Kind == core.AvgPool {
@@ -75,8 +68,8 @@ func evenBand(rows, k, n int) RowSpan {
 // rows of TF 'same' padding (stride 1: one row above and below; stride 2 over an
 // even height: padding only at the bottom, so the band's rows and one row below),
 // clipped to the real rows; for a pointwise layer its own rows; for the pool all
-// rows (on worker 0); for the classifier the pooled vector (the pool's one row),
-// for every worker with classes.
+// rows (on worker 0); none for the classifier, whose input, the pooled vector, is
+// worker 0's own.
 func Need(layers []core.Layer, li, k, n int) RowSpan {
 	l := layers[li]
 	band := Rows(layers, li, k, n)
@@ -90,8 +83,6 @@ func Need(layers []core.Layer, li, k, n int) RowSpan {
 		return band
 	case core.AvgPool:
 		return RowSpan{0, l.InH}
-	case core.FullyConn:
-		return RowSpan{0, 1}
 	}
 	return RowSpan{}
 }
@@ -113,22 +104,14 @@ type Exchange struct {
 
 // Plan lists, for every layer li of the table, the exchanges that must arrive
 // before li runs on n workers: for each worker To, the rows of li's input it needs
-// and does not compute itself, each from the worker that does. Only 3x3 layers, the
-// pool and the classifier have any; at most one exchange per pair of workers and
-// layer. One more entry, plan[len(layers)], gathers the last layer's output on
-// worker 0: the other workers' slices of the logits.
+// and does not compute itself, each from the worker that does. Only 3x3 layers and
+// the pool have any; at most one exchange per pair of workers and layer.
 func Plan(layers []core.Layer, n int) [][]Exchange {
-	plan := make([][]Exchange, len(layers)+1)
-	last := len(layers) - 1
-	for from := 1; from < n; from++ {
-		if rows := Rows(layers, last, from, n); rows.Len() > 0 {
-			plan[last+1] = append(plan[last+1], Exchange{Layer: last, From: from, To: 0, Rows: rows})
-		}
-	}
+	plan := make([][]Exchange, len(layers))
 	for li := range layers {
 		for to := range n {
 			need := Need(layers, li, to, n)
-			if need.Len() == 0 {
+			if need.Len() == 0 || layers[li].Kind == core.FullyConn {
 				continue
 			}
 			for from := range n {

@@ -52,7 +52,7 @@ func Schedule(layers []core.Layer, plan [][]Exchange, n, k int) []Op {
 				recvs = append(recvs, x)
 			}
 		}
-		if li+1 < len(plan) {
+		if li+1 < len(layers) {
 			for _, x := range plan[li+1] {
 				if x.From == k && x.Layer == li {
 					sends = append(sends, x)
@@ -109,12 +109,6 @@ func Schedule(layers []core.Layer, plan [][]Exchange, n, k int) []Op {
 		ops = append(ops, recvOps(recvs)...)
 		run(order(true))
 	}
-	// The gather of the last layer's output (the logits' slices) on worker 0.
-	for _, x := range plan[len(layers)] {
-		if x.To == k {
-			ops = append(ops, recvOps([]Exchange{x})...)
-		}
-	}
 	return ops
 }
 
@@ -135,8 +129,8 @@ func sendOps(xs []Exchange) []Op {
 }
 
 // independentRows is the rows of band whose inputs worker k computed (or, for the
-// first layer, holds) itself: a contiguous span, possibly empty. The pool waits for
-// every row, the classifier on the other workers for the pooled vector.
+// first layer, holds) itself: a contiguous span, possibly empty. The pool and the
+// classifier wait for everything.
 func independentRows(layers []core.Layer, li, k, n int, band RowSpan) RowSpan {
 	l := layers[li]
 	own := RowSpan{}
@@ -155,10 +149,7 @@ func independentRows(layers []core.Layer, li, k, n int, band RowSpan) RowSpan {
 		}
 		return RowSpan{}
 	case core.FullyConn:
-		if k == 0 { // the pooled vector is its own
-			return band
-		}
-		return RowSpan{}
+		return band
 	}
 	lo, hi := band.R1, band.R0 // the first and last independent row, if any
 	for y := band.R0; y < band.R1; y++ {

@@ -21,8 +21,7 @@ type BandNet interface {
 	Features() []float32
 	// BandLayers is the layer table the plan is made for.
 	BandLayers() []core.Layer
-	// RowBytes is LayerRows as bytes (aliasing the model's buffers); for the
-	// classifier, its classes' logits.
+	// RowBytes is LayerRows as bytes (aliasing the model's buffers).
 	RowBytes(li int, rows band.RowSpan) []byte
 }
 
@@ -33,9 +32,6 @@ func (b f32Band) BandLayers() []core.Layer { return b.Layers }
 func (b f32Band) RunOp(op band.Op) { b.RunRows(op.Layer, op.Rows.R0, op.Rows.R1, op.Clear) }
 
 func (b f32Band) RowBytes(li int, rows band.RowSpan) []byte {
-	if l, ok := logitRows(b, li, rows); ok {
-		return l
-	}
 	return asBytes(b.LayerRows(li, rows.R0, rows.R1))
 }
 
@@ -47,19 +43,7 @@ func (b int8Band) BandLayers() []core.Layer { return b.Layers }
 func (b int8Band) RunOp(op band.Op) { b.RunRows(op.Layer, op.Rows.R0, op.Rows.R1) }
 
 func (b int8Band) RowBytes(li int, rows band.RowSpan) []byte {
-	if l, ok := logitRows(b, li, rows); ok {
-		return l
-	}
 	return asBytes(b.LayerRows(li, rows.R0, rows.R1))
-}
-
-// logitRows is the classifier's rows, its classes, as bytes: float32 logits in both
-// networks (each worker computes a slice, band.Rows).
-func logitRows(b BandNet, li int, rows band.RowSpan) ([]byte, bool) {
-	if li < 0 || b.BandLayers()[li].Kind != core.FullyConn {
-		return nil, false
-	}
-	return asBytes(b.Logits()[rows.R0:rows.R1]), true
 }
 
 // asBytes views r's memory as bytes (nil for no rows).

@@ -11,9 +11,8 @@ import (
 // n cooperating Workers each run their band of every layer's output rows with the
 // same kernel calls Forward makes on the same rows. Pointwise layers (and conv1, as
 // a pointwise layer over Im2col patches) are row-local; depthwise layers read the
-// halo rows band.Need lists. The leader (worker 0) quantizes the image and pools in
-// the 1-thread order; each worker runs its slice of the classifier's classes from
-// the pooled vector (runClasses), so the logits are Forward's bit for bit.
+// halo rows band.Need lists. The leader (worker 0) quantizes the image, pools in the
+// 1-thread order and runs the classifier, so the logits are Forward's bit for bit.
 // The exchanged rows are int16: half the bytes of the f32 network's.
 
 // SetInput quantizes one preprocessed input ([Size][Size][3], values in [-1, 1])
@@ -44,8 +43,8 @@ func (m *Model) layerOut(li int) []int16 {
 	return m.pong
 }
 
-// RunRows computes output rows [r0, r1) of layer li (for the pool any non-empty
-// span runs the whole layer; the classifier's rows are its classes). The rows' inputs must be in
+// RunRows computes output rows [r0, r1) of layer li (for the pool and the
+// classifier, any non-empty span runs the whole layer). The rows' inputs must be in
 // place (see band.Need); an empty span does nothing.
 func (m *Model) RunRows(li, r0, r1 int) {
 	if r1 <= r0 {
@@ -68,35 +67,8 @@ func (m *Model) RunRows(li, r0, r1 int) {
 		AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
 		Dequantize(m.features, m.pooled, PoolScale)
 	case core.FullyConn:
-		st.runClasses(m.logits, src, r0, r1)
+		st.pw.RunLogits(m.logits, src)
 	}
-}
-
-// classSlice is classes [c0, c1) of the classifier, packed as a classifier of their own.
-type classSlice struct {
-	c0, c1 int
-	pw     *PW
-}
-
-// runClasses computes the logits of classes [c0, c1) (the classifier's rows in a
-// band) into logits: all of them as Forward does, or a slice with its own packed
-// weights (made on first use, kept while the slice stays). A logit is its integer
-// sum scaled and biased on its own, so a slice's logits are Forward's bit for bit.
-func (st *qstep) runClasses(logits []float32, src []int16, c0, c1 int) {
-	w := st.pw
-	if c0 == 0 && c1 == w.N {
-		w.RunLogits(logits, src)
-		return
-	}
-	if st.classes.pw == nil || st.classes.c0 != c0 || st.classes.c1 != c1 {
-		k, n := w.K, c1-c0
-		kernel := make([]int8, k*n)
-		for i := range k {
-			copy(kernel[i*n:][:n], w.Kernel[i*w.N+c0:i*w.N+c1])
-		}
-		st.classes = classSlice{c0, c1, NewLogits(kernel, w.M[c0:c1], w.B[c0:c1], k, n)}
-	}
-	st.classes.pw.RunLogits(logits[c0:c1], src)
 }
 
 // LayerRows is the part of layer li's output buffer (li = -1: the quantized image)

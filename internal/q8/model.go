@@ -33,10 +33,9 @@ type Model struct {
 // qstep is one layer bound to its packed kernel: pw for the first conv (as Im2col
 // patches), the pointwise layers and the classifier, dw for the depthwise layers.
 type qstep struct {
-	l       core.Layer
-	pw      *PW
-	dw      *DW
-	classes classSlice // the classifier's: the last slice RunRows packed
+	l  core.Layer
+	pw *PW
+	dw *DW
 }
 
 // slack is the spare int16 values past every activation buffer: the wasm pointwise
@@ -114,11 +113,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		if m.Profile {
 			start = time.Now()
 		}
-		rows := l.OutH
-		if l.Kind == core.FullyConn {
-			rows = l.OutC // the classifier's rows are its classes (band.go)
-		}
-		m.RunRows(i, 0, rows)
+		m.RunRows(i, 0, max(l.OutH, 1)) // band.go
 		if m.Profile {
 			m.LayerTimes[i] = time.Since(start)
 		}
