@@ -43,7 +43,6 @@ import (
 
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
-	"github.com/mobilenet-go/mobilenet/internal/q8"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -100,7 +99,7 @@ func loadEngine(src string, o options) (*pipeline.Engine, error) {
 	var e *pipeline.Engine
 	var err error
 	if o.precision == pipeline.Int8 {
-		var q *q8.Weights
+		var q *core.Int8Weights
 		if q, err = weights.LoadInt8(src); err == nil {
 			e, err = pipeline.NewInt8(q, o.size)
 		}

@@ -59,11 +59,7 @@ func (w *Weights) Check() error {
 	if w == nil {
 		return fmt.Errorf("mobilenet: no weights")
 	}
-	size := w.Size
-	if size == 0 {
-		size = 224
-	}
-	arch, err := Architecture(w.Alpha, size)
+	arch, err := Architecture(w.Alpha, trainedSize(w.Size))
 	if err != nil {
 		return err
 	}
@@ -81,6 +77,14 @@ func (w *Weights) Check() error {
 		}
 	}
 	return nil
+}
+
+// trainedSize is the size weights were trained at: Size, or 224 when unset.
+func trainedSize(s int) int {
+	if s == 0 {
+		return 224
+	}
+	return s
 }
 
 // FoldBatchNorm folds BatchNorm statistics into a kernel whose last (fastest) axis is

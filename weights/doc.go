@@ -3,8 +3,9 @@
 //
 //   - Load takes a .mnw file, a TF.js layers-model directory or model.json path,
 //     or an http(s) URL of either;
-//   - LoadInt8 is Load for the int8 network: an int8 .mnw as stored, any other
-//     model quantized (the CLI and the root package's WithPrecision("int8"));
+//   - LoadInt8 is Load for the int8 network, into a *core.Int8Weights: an int8
+//     .mnw as stored, any other model quantized (the CLI and the root package's
+//     WithPrecision("int8"));
 //   - ParseTFJS reads a TF.js model.json and its shards through a caller's reader
 //     (the browser worker fetches them);
 //   - DecodePacked and EncodePacked read and write the packed .mnw format

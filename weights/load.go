@@ -25,8 +25,8 @@ func Load(src string) (*core.Weights, error) { return load(src, decode) }
 
 // LoadInt8 is Load for the int8 network: an int8 .mnw file gives its stored int8
 // weights as they are; any other model is loaded as Load does and quantized
-// (q8.Quantize). The same bounds apply.
-func LoadInt8(src string) (*q8.Weights, error) { return load(src, decodeInt8) }
+// (internal/q8.Quantize). The same bounds apply.
+func LoadInt8(src string) (*core.Int8Weights, error) { return load(src, decodeInt8) }
 
 // load reads src (a URL or a path) and hands its bytes to dec.
 func load[T any](src string, dec decoder[T]) (T, error) {
@@ -69,7 +69,7 @@ func decode(name string, data []byte, readShard shardReader) (*core.Weights, err
 
 // decodeInt8 reads an int8 .mnw file as stored, anything else through decode and
 // q8.Quantize.
-func decodeInt8(name string, data []byte, readShard shardReader) (*q8.Weights, error) {
+func decodeInt8(name string, data []byte, readShard shardReader) (*core.Int8Weights, error) {
 	if mnw.IsInt8(data) {
 		q, err := mnw.DecodeInt8(data)
 		if err != nil {

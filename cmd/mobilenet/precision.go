@@ -3,14 +3,13 @@ package main
 import (
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/pipeline"
-	"github.com/mobilenet-go/mobilenet/internal/q8"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
 // loadWeights loads a model for precision p: float weights for f32; for int8, an
 // int8 .mnw file as stored, anything else quantized (weights.LoadInt8). Exactly one
 // of the results is set.
-func loadWeights(src string, p pipeline.Precision) (*core.Weights, *q8.Weights, error) {
+func loadWeights(src string, p pipeline.Precision) (*core.Weights, *core.Int8Weights, error) {
 	if p == pipeline.Int8 {
 		q, err := weights.LoadInt8(src)
 		return nil, q, err
@@ -20,7 +19,7 @@ func loadWeights(src string, p pipeline.Precision) (*core.Weights, *q8.Weights, 
 }
 
 // newEngine prepares the pipeline for whichever weights loadWeights returned.
-func newEngine(w *core.Weights, q *q8.Weights, size int) (*pipeline.Engine, error) {
+func newEngine(w *core.Weights, q *core.Int8Weights, size int) (*pipeline.Engine, error) {
 	if q != nil {
 		return pipeline.NewInt8(q, size)
 	}
@@ -28,7 +27,7 @@ func newEngine(w *core.Weights, q *q8.Weights, size int) (*pipeline.Engine, erro
 }
 
 // shapeOf is the width multiplier and training size of whichever weights are set.
-func shapeOf(w *core.Weights, q *q8.Weights) (alpha float64, size int) {
+func shapeOf(w *core.Weights, q *core.Int8Weights) (alpha float64, size int) {
 	if q != nil {
 		return q.Alpha, q.Size
 	}

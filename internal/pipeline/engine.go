@@ -23,7 +23,7 @@ const maxModels = 4
 // safe for concurrent use.
 type Engine struct {
 	weights *core.Weights
-	int8    *q8.Weights // set when the engine runs int8 (precision.go)
+	int8    *core.Int8Weights // set when the engine runs int8 (precision.go)
 	models  map[int]*sizedModel
 	threads int    // goroutines per layer for every model (0: core's default)
 	frame   []byte // raw bytes of the current call, copied from JS once
@@ -53,7 +53,7 @@ func New(w *core.Weights, size int) (*Engine, error) {
 
 // newEngine makes an engine over f32 weights w, or over int8 weights qw (then w gives
 // the shape only), and prepares it for input size.
-func newEngine(w *core.Weights, qw *q8.Weights, size int) (*Engine, error) {
+func newEngine(w *core.Weights, qw *core.Int8Weights, size int) (*Engine, error) {
 	e := &Engine{
 		weights: w,
 		int8:    qw,

@@ -28,7 +28,7 @@ func ParsePrecision(s string) (Precision, error) {
 }
 
 // NewInt8 prepares int8 weights for input size (0: the size they were trained at).
-func NewInt8(qw *q8.Weights, size int) (*Engine, error) {
+func NewInt8(qw *core.Int8Weights, size int) (*Engine, error) {
 	if err := qw.Check(); err != nil {
 		return nil, fmt.Errorf("the model's int8 weights are not a MobileNet v1: %w", err)
 	}

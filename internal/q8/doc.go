@@ -2,8 +2,8 @@
 //
 // The scheme, chosen so that no calibration data is needed:
 //
-//   - Weights: per output channel, symmetric int8: w ≈ q·s[c] (BatchNorm already
-//     folded into the kernel, as core.Weights has it). s[c] is the fraction of
+//   - Weights (core.Int8Weights, made by Quantize): per output channel, symmetric
+//     int8: w ≈ q·s[c] (BatchNorm already folded into the kernel, as core.Weights has it). s[c] is the fraction of
 //     max|w[.,c]|/127 (1 down to 0.5) with the least squared rounding error, and the
 //     rounding is then balanced so each channel's errors sum to at most half a step
 //     (balanceRounding: with positive ReLU inputs a summed error is a bias shift).

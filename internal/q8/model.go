@@ -44,7 +44,7 @@ type qstep struct {
 const slack = 8
 
 // NewModel prepares int8 weights for size x size inputs (any multiple of 32).
-func NewModel(w *Weights, size int) (*Model, error) {
+func NewModel(w *core.Int8Weights, size int) (*Model, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}

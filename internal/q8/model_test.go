@@ -55,15 +55,15 @@ func TestForwardTracksTheFloatNetwork(t *testing.T) {
 
 func TestCheckRefusesBadInt8Weights(t *testing.T) {
 	w, _ := core.RandomWeights(0.25, 128, 1)
-	for name, spoil := range map[string]func(*Weights){
-		"missing layer": func(q *Weights) { q.Layers = q.Layers[1:] },
-		"short kernel":  func(q *Weights) { q.Layers[3].Kernel = q.Layers[3].Kernel[1:] },
-		"zero scale":    func(q *Weights) { q.Layers[2].Scale[0] = 0 },
-		"NaN scale":     func(q *Weights) { q.Layers[2].Scale[0] = float32(math.NaN()) },
-		"huge scale":    func(q *Weights) { q.Layers[2].Scale[0] = 1e30 },
-		"inf bias":      func(q *Weights) { q.Layers[5].Bias[1] = float32(math.Inf(1)) },
-		"-128 weight":   func(q *Weights) { q.Layers[1].Kernel[0] = -128 },
-		"bad alpha":     func(q *Weights) { q.Alpha = 2 },
+	for name, spoil := range map[string]func(*core.Int8Weights){
+		"missing layer": func(q *core.Int8Weights) { q.Layers = q.Layers[1:] },
+		"short kernel":  func(q *core.Int8Weights) { q.Layers[3].Kernel = q.Layers[3].Kernel[1:] },
+		"zero scale":    func(q *core.Int8Weights) { q.Layers[2].Scale[0] = 0 },
+		"NaN scale":     func(q *core.Int8Weights) { q.Layers[2].Scale[0] = float32(math.NaN()) },
+		"huge scale":    func(q *core.Int8Weights) { q.Layers[2].Scale[0] = 1e30 },
+		"inf bias":      func(q *core.Int8Weights) { q.Layers[5].Bias[1] = float32(math.Inf(1)) },
+		"-128 weight":   func(q *core.Int8Weights) { q.Layers[1].Kernel[0] = -128 },
+		"bad alpha":     func(q *core.Int8Weights) { q.Alpha = 2 },
 	} {
 		q, err := Quantize(w)
 		if err != nil {
@@ -110,7 +110,7 @@ func TestSevenBitLayersByBlock(t *testing.T) {
 }
 
 // randomModel quantizes random He-scaled weights and prepares them for size x size.
-func randomModel(t *testing.T, alpha float64, size int) (*Weights, *Model) {
+func randomModel(t *testing.T, alpha float64, size int) (*core.Int8Weights, *Model) {
 	t.Helper()
 	w, err := core.RandomWeights(alpha, 224, 3)
 	if err != nil {

@@ -1,7 +1,6 @@
 package q8
 
 import (
-	"fmt"
 	"math"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -37,45 +36,21 @@ func actMax(pi int, kind core.Kind) int16 {
 // actScale is the scale of an activation whose largest value is hi.
 func actScale(hi int16) float64 { return 6.0 / float64(hi) }
 
-// Params are one conv layer's quantized weights: the kernel in core.Params' layout
-// (output channel fastest), one scale and one float bias per output channel.
-type Params struct {
-	Kernel []int8
-	Scale  []float32 // kernel value = Kernel[i] * Scale[i % outC]
-	Bias   []float32
-}
-
-// Weights are a whole MobileNet v1's quantized parameters, one Params per conv layer
-// in core.Weights' order.
-type Weights struct {
-	Alpha  float64
-	Size   int
-	Layers []Params
-}
-
 // Quantize turns float weights (BatchNorm folded) into per-output-channel int8.
-func Quantize(w *core.Weights) (*Weights, error) {
+func Quantize(w *core.Weights) (*core.Int8Weights, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
 	}
-	q := &Weights{Alpha: w.Alpha, Size: w.Size, Layers: make([]Params, len(w.Layers))}
-	arch, _ := core.Architecture(w.Alpha, trainedSize(w.Size))
-	for i, l := range core.ParamLayers(arch) {
-		q.Layers[i] = quantizeKernel(w.Layers[i].Kernel, w.Layers[i].Bias, l.OutC)
+	q := &core.Int8Weights{Alpha: w.Alpha, Size: w.Size, Layers: make([]core.Int8Params, len(w.Layers))}
+	for i, p := range w.Layers {
+		q.Layers[i] = quantizeKernel(p.Kernel, p.Bias, len(p.Bias)) // Check: one bias per output channel
 	}
 	return q, nil
 }
 
-func trainedSize(s int) int {
-	if s == 0 {
-		return 224
-	}
-	return s
-}
-
 // quantizeKernel quantizes a kernel whose fastest axis is the n output channels.
-func quantizeKernel(kernel, bias []float32, n int) Params {
-	p := Params{Kernel: make([]int8, len(kernel)), Scale: make([]float32, n), Bias: append([]float32(nil), bias...)}
+func quantizeKernel(kernel, bias []float32, n int) core.Int8Params {
+	p := core.Int8Params{Kernel: make([]int8, len(kernel)), Scale: make([]float32, n), Bias: append([]float32(nil), bias...)}
 	maxAbs := make([]float64, n)
 	for i, v := range kernel {
 		maxAbs[i%n] = max(maxAbs[i%n], math.Abs(float64(v)))
@@ -128,64 +103,6 @@ func balanceRounding(q []int8, w []float32, c, n int, s float64) {
 	}
 }
 
-// Bounds Check puts on a channel's scale and bias.
-const (
-	maxScale = 1e3
-	maxBias  = 1e6
-)
-
-// Check verifies that w has exactly the shapes alpha's layer table needs, and that
-// scales are finite and positive (a loaded file is not trusted).
-func (w *Weights) Check() error {
-	if w == nil {
-		return fmt.Errorf("mobilenet: no int8 weights")
-	}
-	arch, err := core.Architecture(w.Alpha, trainedSize(w.Size))
-	if err != nil {
-		return err
-	}
-	pl := core.ParamLayers(arch)
-	if len(w.Layers) != len(pl) {
-		return fmt.Errorf("mobilenet: int8 weights have %d conv layers, alpha %v needs %d", len(w.Layers), w.Alpha, len(pl))
-	}
-	for i, l := range pl {
-		p := w.Layers[i]
-		if len(p.Kernel) != l.KernelLen() || len(p.Scale) != l.OutC || len(p.Bias) != l.OutC {
-			return fmt.Errorf("mobilenet: layer %s: int8 kernel/scale/bias have %d/%d/%d values, want %d/%d/%d",
-				l.Name, len(p.Kernel), len(p.Scale), len(p.Bias), l.KernelLen(), l.OutC, l.OutC)
-		}
-		for c := range p.Scale {
-			s, b := float64(p.Scale[c]), float64(p.Bias[c])
-			// The bounds keep every requantization finite (no inf*0 = NaN) and are
-			// far outside real networks' (scales ~1e-2, biases ~10).
-			if !(s > 0 && s <= maxScale) || !(math.Abs(b) <= maxBias) {
-				return fmt.Errorf("mobilenet: layer %s: channel %d has scale %v, bias %v (want 0 < scale <= %g, |bias| <= %g)", l.Name, c, s, b, float64(maxScale), float64(maxBias))
-			}
-		}
-		for _, q := range p.Kernel {
-			if q == -128 {
-				return fmt.Errorf("mobilenet: layer %s: int8 weight -128 (symmetric quantization uses -127..127)", l.Name)
-			}
-		}
-	}
-	return nil
-}
-
-// Dequantize returns float weights q·s (what the int8 network computes with),
-// for comparing against the float network.
-func (w *Weights) Dequantize() *core.Weights {
-	out := &core.Weights{Alpha: w.Alpha, Size: w.Size, Layers: make([]core.Params, len(w.Layers))}
-	for i, p := range w.Layers {
-		n := len(p.Scale)
-		k := make([]float32, len(p.Kernel))
-		for j, q := range p.Kernel {
-			k[j] = float32(q) * p.Scale[j%n]
-		}
-		out.Layers[i] = core.Params{Kernel: k, Bias: append([]float32(nil), p.Bias...)}
-	}
-	return out
-}
-
 // clampRound rounds half to even and clamps to [lo, hi].
 func clampRound(v float64, lo, hi float64) float64 {
 	return min(max(math.RoundToEven(v), lo), hi)
@@ -193,7 +110,7 @@ func clampRound(v float64, lo, hi float64) float64 {
 
 // requantFactors are a conv layer's m and b (see the package doc) for an input of
 // scale sIn and an output of scale sOut.
-func requantFactors(p Params, sIn, sOut float64) (m, b []float32) {
+func requantFactors(p core.Int8Params, sIn, sOut float64) (m, b []float32) {
 	m, b = make([]float32, len(p.Scale)), make([]float32, len(p.Scale))
 	for c, s := range p.Scale {
 		m[c] = float32(sIn * float64(s) / sOut)
@@ -204,7 +121,7 @@ func requantFactors(p Params, sIn, sOut float64) (m, b []float32) {
 
 // logitScales are the classifier's per-class accumulator scales for pooled
 // activations of scale ActScale.
-func logitScales(p Params) []float32 {
+func logitScales(p core.Int8Params) []float32 {
 	s := make([]float32, len(p.Scale))
 	for c, v := range p.Scale {
 		s[c] = float32(PoolScale * float64(v))

@@ -22,9 +22,9 @@ import (
 // raw frame costs one copy into Go and no Go allocation.
 var (
 	engine *pipeline.Engine
-	int8W  *q8.Weights // the int8 engine's weights, for exportPacked (nil on f32)
-	out    []float64   // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
-	outU8  js.Value    // a Uint8Array over the worker's Float64Array of len(out)
+	int8W  *core.Int8Weights // the int8 engine's weights, for exportPacked (nil on f32)
+	out    []float64         // [decodeMs, preprocessMs, inferenceMs, n, index0, prob0, index1, prob1, ...]
+	outU8  js.Value          // a Uint8Array over the worker's Float64Array of len(out)
 )
 
 // calls holds the calls other files add: banded inference (bridge_band_js.go), and
@@ -173,7 +173,7 @@ func useWeights(w *core.Weights, p pipeline.Precision) (any, error) {
 }
 
 // useInt8 runs int8 weights; they are kept for exportPacked.
-func useInt8(qw *q8.Weights) (any, error) {
+func useInt8(qw *core.Int8Weights) (any, error) {
 	e, err := pipeline.NewInt8(qw, 0)
 	if err != nil {
 		return nil, err

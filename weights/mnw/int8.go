@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 
+	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/q8"
 )
 
@@ -22,8 +23,8 @@ const (
 )
 
 // EncodeInt8 writes int8 weights as a version 2 .mnw file (storage 3). The weights
-// must pass q8's Check; nothing is written otherwise.
-func EncodeInt8(w io.Writer, q *q8.Weights) error {
+// must pass core.Int8Weights.Check; nothing is written otherwise.
+func EncodeInt8(w io.Writer, q *core.Int8Weights) error {
 	if err := q.Check(); err != nil {
 		return fmt.Errorf("weights: encode: %w", err)
 	}
@@ -52,9 +53,9 @@ func EncodeInt8(w io.Writer, q *q8.Weights) error {
 func IsInt8(data []byte) bool { return Is(data) && len(data) >= HeaderLen && data[6] == storageInt8 }
 
 // DecodeInt8 reads a .mnw file as int8 weights: an int8 file as stored (every
-// check Decode makes, then q8's Check on scales, biases and -128), a float file
-// quantized (q8.Quantize).
-func DecodeInt8(data []byte) (*q8.Weights, error) {
+// check Decode makes, then core.Int8Weights.Check on scales, biases and -128), a float file
+// quantized (internal/q8.Quantize).
+func DecodeInt8(data []byte) (*core.Int8Weights, error) {
 	if !IsInt8(data) {
 		w, err := Decode(data)
 		if err != nil {
@@ -69,7 +70,7 @@ func DecodeInt8(data []byte) (*q8.Weights, error) {
 	return q, nil
 }
 
-func decodeInt8(data []byte) (*q8.Weights, error) {
+func decodeInt8(data []byte) (*core.Int8Weights, error) {
 	t, err := decodeTable(data)
 	if err != nil {
 		return nil, err
@@ -78,8 +79,8 @@ func decodeInt8(data []byte) (*q8.Weights, error) {
 }
 
 // decodeInt8Values reads the values of an int8 file whose table t decodeTable
-// checked: its exact length and CRC, then q8's Check.
-func decodeInt8Values(data []byte, t table) (*q8.Weights, error) {
+// checked: its exact length and CRC, then core.Int8Weights.Check.
+func decodeInt8Values(data []byte, t table) (*core.Int8Weights, error) {
 	body := 0
 	for _, l := range t.layers {
 		body += l.KernelLen()*int8ValueSize + 8*l.OutC
@@ -87,11 +88,11 @@ func decodeInt8Values(data []byte, t table) (*q8.Weights, error) {
 	if err := checkLengthAndCRC(data, t.shapesEnd+body+packedCRCLen); err != nil {
 		return nil, err
 	}
-	q := &q8.Weights{Alpha: t.alpha, Size: t.size, Layers: make([]q8.Params, len(t.layers))}
+	q := &core.Int8Weights{Alpha: t.alpha, Size: t.size, Layers: make([]core.Int8Params, len(t.layers))}
 	raw := data[t.shapesEnd:]
 	for i, l := range t.layers {
 		k, n := l.KernelLen(), l.OutC
-		p := q8.Params{Kernel: make([]int8, k), Scale: make([]float32, n), Bias: make([]float32, n)}
+		p := core.Int8Params{Kernel: make([]int8, k), Scale: make([]float32, n), Bias: make([]float32, n)}
 		for j := range p.Kernel {
 			p.Kernel[j] = int8(raw[j])
 		}

@@ -10,7 +10,7 @@ import (
 	"github.com/mobilenet-go/mobilenet/internal/q8"
 )
 
-func int8File(t testing.TB, alpha float64) (*core.Weights, *q8.Weights, []byte) {
+func int8File(t testing.TB, alpha float64) (*core.Weights, *core.Int8Weights, []byte) {
 	w, err := core.RandomWeights(alpha, 224, 4)
 	if err != nil {
 		t.Fatal(err)
