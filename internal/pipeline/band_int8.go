@@ -55,9 +55,4 @@ func asBytes[T float32 | int16](r []T) []byte {
 }
 
 // bandNet is the sized model as a BandNet (made once per model: the bridge keeps it).
-func (sm *sizedModel) bandNet() BandNet {
-	if sm.int8 != nil {
-		return int8Band{sm.int8}
-	}
-	return f32Band{sm.model}
-}
+func (sm *sizedModel) bandNet() BandNet { return sm.net }

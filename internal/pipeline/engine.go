@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
-	"github.com/mobilenet-go/mobilenet/internal/q8"
 )
 
 // maxModels bounds how many input sizes (rho) keep a prepared model at once; each
@@ -37,8 +36,7 @@ type Engine struct {
 }
 
 type sizedModel struct {
-	model *core.Model
-	int8  *q8.Model // instead of model on an int8 engine (precision.go)
+	net   network   // f32 or int8 (network.go)
 	input []float32 // [size][size][3], the preprocessed frame
 }
 
@@ -83,7 +81,7 @@ func (e *Engine) Weights() *core.Weights { return e.weights }
 func (e *Engine) SetThreads(n int) {
 	e.threads = n
 	for _, m := range e.models {
-		m.setThreads(n)
+		m.net.SetThreads(n)
 	}
 }
 
@@ -98,7 +96,7 @@ func (e *Engine) Threads() int {
 // Close stops every model's helper goroutines. The Engine must not be used after.
 func (e *Engine) Close() {
 	for _, m := range e.models {
-		m.close()
+		m.net.Close()
 	}
 	clear(e.models)
 	e.last = nil
@@ -111,17 +109,18 @@ func (e *Engine) model(size int) (*sizedModel, error) {
 	if m, ok := e.models[size]; ok {
 		return m, nil
 	}
-	sm, err := e.newSized(size)
+	n, err := newNetwork(e.weights, e.int8, size, e.threads)
 	if err != nil {
 		return nil, err
 	}
 	if len(e.models) >= maxModels {
 		for _, old := range e.models {
-			old.close() // stops its helper goroutines
+			old.net.Close() // stops its helper goroutines
 		}
 		clear(e.models)
 		e.last = nil
 	}
+	sm := &sizedModel{net: n, input: make([]float32, n.InputLen())}
 	e.models[size] = sm
 	return sm, nil
 }
@@ -205,7 +204,7 @@ func (e *Engine) classify(src source, size int, crop float64, topk int) ([]core.
 		return nil, err
 	}
 	t1 := time.Now()
-	logits, err := sm.forward()
+	logits, err := sm.net.Forward(sm.input)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +230,7 @@ func (e *Engine) prepare(src source, size int, crop float64) (*sizedModel, error
 		return nil, err
 	}
 	e.last = sm
-	s := sm.size()
+	s := sm.net.size()
 	t0 := time.Now()
 	if src.encoded {
 		img, err := core.DecodeImage(src.data) // applies a JPEG's EXIF orientation
@@ -260,7 +259,7 @@ func (e *Engine) Features() []float32 {
 	if e.last == nil {
 		return nil
 	}
-	return e.last.features()
+	return e.last.net.Features()
 }
 
 // Info describes the network at one input size.

@@ -174,8 +174,8 @@ func TestThreadsApplyToLaterSizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for size, m := range e.models {
-		if m.model.Threads() != 1 {
-			t.Fatalf("size %d runs on %d threads after SetThreads(1)", size, m.model.Threads())
+		if m.net.Threads() != 1 {
+			t.Fatalf("size %d runs on %d threads after SetThreads(1)", size, m.net.Threads())
 		}
 	}
 	if _, err := e.model(100); err == nil {

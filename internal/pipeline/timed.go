@@ -21,28 +21,20 @@ type Timed struct {
 	Close      func()
 }
 
-// NewTimed prepares w at input size in precision p, f32 layers split across threads
-// goroutines (0: core's default).
+// NewTimed prepares w at input size in precision p (int8: quantized), f32 layers
+// split across threads goroutines (0: core's default).
 func NewTimed(w *core.Weights, size, threads int, p Precision) (*Timed, error) {
+	var qw *core.Int8Weights
 	if p == Int8 {
-		qw, err := q8.Quantize(w)
-		if err != nil {
+		var err error
+		if qw, err = q8.Quantize(w); err != nil {
 			return nil, err
 		}
-		m, err := q8.NewModel(qw, size)
-		if err != nil {
-			return nil, err
-		}
-		return &Timed{Forward: m.Forward, InputLen: m.InputLen(), Layers: m.Layers, LayerTimes: m.LayerTimes,
-			SetProfile: func(on bool) { m.Profile = on }, Kernels: m.Kernels(), MultAdds: m.MultAdds(),
-			Threads: m.Threads(), Close: func() {}}, nil
 	}
-	m, err := core.NewModel(w, size)
+	n, err := newNetwork(w, qw, size, threads)
 	if err != nil {
 		return nil, err
 	}
-	m.SetThreads(threads)
-	return &Timed{Forward: m.Forward, InputLen: m.InputLen(), Layers: m.Layers, LayerTimes: m.LayerTimes,
-		SetProfile: func(on bool) { m.Profile = on }, Kernels: m.Kernels(), MultAdds: m.MultAdds(),
-		Threads: m.Threads(), Close: func() { m.Close() }}, nil
+	return &Timed{Forward: n.Forward, InputLen: n.InputLen(), Layers: n.BandLayers(), LayerTimes: n.layerTimes(),
+		SetProfile: n.setProfile, Kernels: n.Kernels(), MultAdds: n.MultAdds(), Threads: n.Threads(), Close: n.Close}, nil
 }
