@@ -1,5 +1,13 @@
 // Package core runs MobileNet v1 (Howard et al. 2017, arXiv 1704.04861) in pure Go.
 // It knows nothing about browsers: the same code runs natively and under js/wasm.
+//
+// Most programs want the module root's Classifier instead. core exports what the
+// rest of the module builds on, and nothing else: the layer table (Architecture,
+// Layer, Totals, and Compare for the CLI's info), the weights (Weights, and
+// Int8Weights that internal/q8 quantizes to and runs), the float network (Model;
+// SetInput, RunRows, LayerRows and Logits are for cooperating workers, see
+// internal/band), and the image steps around it (DecodeImage, Orient,
+// PreprocessImage/RGBA, Softmax, TopK, Label).
 package core
 
 import "fmt"
@@ -125,16 +133,16 @@ func (l Layer) Params() int64 {
 	return 0
 }
 
-// StandardMultAdds and StandardParams are what a full 3x3 convolution with the same
+// standardMultAdds and standardParams are what a full 3x3 convolution with the same
 // input and output shape would cost in place of a depthwise + pointwise pair (the
 // paper's Section 3.1); they are defined on the depthwise layer of each pair, with
 // outC the pointwise layer's output channels.
-func (l Layer) StandardMultAdds(outC int) int64 {
+func (l Layer) standardMultAdds(outC int) int64 {
 	return int64(l.OutH) * int64(l.OutW) * 9 * int64(l.InC) * int64(outC)
 }
 
-// StandardParams: see StandardMultAdds.
-func (l Layer) StandardParams(outC int) int64 { return 9 * int64(l.InC) * int64(outC) }
+// standardParams: see standardMultAdds.
+func (l Layer) standardParams(outC int) int64 { return 9 * int64(l.InC) * int64(outC) }
 
 // Totals sums mult-adds and parameters over a layer table.
 func Totals(layers []Layer) (multAdds, params int64) {

@@ -70,7 +70,7 @@ func TestTable3Layer(t *testing.T) {
 		c := Channels(512, alpha)
 		dw := Layer{Kind: Depthwise, Stride: 1, InH: hw, InW: hw, InC: c, OutH: hw, OutW: hw, OutC: c}
 		pw := Layer{Kind: Pointwise, Stride: 1, InH: hw, InW: hw, InC: c, OutH: hw, OutW: hw, OutC: c}
-		return float64(dw.StandardMultAdds(c)) / 1e6, float64(dw.StandardParams(c)) / 1e6,
+		return float64(dw.standardMultAdds(c)) / 1e6, float64(dw.standardParams(c)) / 1e6,
 			float64(dw.MultAdds()+pw.MultAdds()) / 1e6, float64(dw.Params()+pw.Params()) / 1e6
 	}
 	stdM, stdP, sepM, sepP := cost(1, 14)

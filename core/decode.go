@@ -14,14 +14,14 @@ import (
 	"golang.org/x/image/webp"
 )
 
-// MaxPixels is the largest image (width*height) DecodeImage accepts. The header is
+// maxPixels is the largest image (width*height) DecodeImage accepts. The header is
 // checked before any pixel buffer is allocated, so a small file claiming a huge
 // size (a decompression bomb) costs nothing. 40 megapixels decode to ~160 MB. Raw
 // RGBA frames are held to the same bound (see internal/limits, shared with JS).
-const MaxPixels = limits.MaxPixels
+const maxPixels = limits.MaxPixels
 
-// ErrUnsupportedFormat is returned for data that is not JPEG, PNG, GIF or WebP.
-var ErrUnsupportedFormat = errors.New("mobilenet: unsupported image format (not JPEG, PNG, GIF or WebP)")
+// errUnsupportedFormat is returned for data that is not JPEG, PNG, GIF or WebP.
+var errUnsupportedFormat = errors.New("mobilenet: unsupported image format (not JPEG, PNG, GIF or WebP)")
 
 // imageCodec is one supported format, recognised by its magic bytes rather than
 // image.RegisterFormat, so other packages' registrations do not widen what we accept.
@@ -45,7 +45,8 @@ var imageCodecs = []imageCodec{
 
 // DecodeImage decodes a JPEG, PNG, GIF (first frame) or WebP image. A JPEG's EXIF
 // orientation is applied, so the result is upright as a browser would show it.
-// Images larger than MaxPixels are refused from their header alone.
+// Images over 40 megapixels (internal/limits.MaxPixels) are refused from their
+// header alone.
 func DecodeImage(data []byte) (img image.Image, err error) {
 	var codec *imageCodec
 	for i := range imageCodecs {
@@ -55,7 +56,7 @@ func DecodeImage(data []byte) (img image.Image, err error) {
 		}
 	}
 	if codec == nil {
-		return nil, ErrUnsupportedFormat
+		return nil, errUnsupportedFormat
 	}
 	// Third-party decoders fed hostile bytes must not take the worker down.
 	defer func() {
@@ -89,8 +90,8 @@ func checkDimensions(w, h int) error {
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("image has invalid dimensions %dx%d", w, h)
 	}
-	if int64(w)*int64(h) > MaxPixels {
-		return fmt.Errorf("image is too large: %dx%d = %d pixels (limit %d)", w, h, int64(w)*int64(h), MaxPixels)
+	if int64(w)*int64(h) > maxPixels {
+		return fmt.Errorf("image is too large: %dx%d = %d pixels (limit %d)", w, h, int64(w)*int64(h), maxPixels)
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // FuzzDecodeImage: any bytes give an image or an error, never a panic, never more
-// than MaxPixels; a decoded image always preprocesses.
+// than maxPixels; a decoded image always preprocesses.
 func FuzzDecodeImage(f *testing.F) {
 	small := quadImage(32, 32)
 	f.Add(encodeJPEG(f, small))
@@ -35,7 +35,7 @@ func FuzzDecodeImage(f *testing.F) {
 			return
 		}
 		b := img.Bounds()
-		if b.Empty() || int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+		if b.Empty() || int64(b.Dx())*int64(b.Dy()) > maxPixels {
 			t.Fatalf("decoded bounds %v", b)
 		}
 		if err := PreprocessImage(dst, img, 8, 0.875); err != nil {
@@ -46,7 +46,7 @@ func FuzzDecodeImage(f *testing.F) {
 }
 
 // cfgTooBigForFuzz skips inputs whose header promises more than 4 megapixels: valid
-// but slow to decode thousands of times. The MaxPixels refusal itself is tested above.
+// but slow to decode thousands of times. The maxPixels refusal itself is tested above.
 func cfgTooBigForFuzz(data []byte) bool {
 	for _, c := range imageCodecs {
 		if c.match(data) {

@@ -165,8 +165,8 @@ func readTestdata(t testing.TB, name string) []byte {
 
 func TestDecodeUnsupported(t *testing.T) {
 	for _, data := range [][]byte{nil, {}, []byte("hello, world"), []byte("BM\x36\x00\x00\x00"), {0xFF}, []byte("RIFF\x00\x00\x00\x00WAVE")} {
-		if _, err := DecodeImage(data); !errors.Is(err, ErrUnsupportedFormat) {
-			t.Errorf("DecodeImage(%q) = %v, want ErrUnsupportedFormat", data, err)
+		if _, err := DecodeImage(data); !errors.Is(err, errUnsupportedFormat) {
+			t.Errorf("DecodeImage(%q) = %v, want errUnsupportedFormat", data, err)
 		}
 	}
 }

@@ -32,6 +32,3 @@ func Label(i int) string {
 	}
 	return labels[i]
 }
-
-// Labels returns a copy of the 1000 class names in index order.
-func Labels() []string { return append([]string(nil), labels...) }

@@ -29,9 +29,9 @@ func PreprocessRGBA(dst []float32, pix []byte, width, height, stride, size int, 
 	if width <= 0 || height <= 0 {
 		return fmt.Errorf("mobilenet: preprocess: invalid frame size %dx%d", width, height)
 	}
-	if int64(width)*int64(height) > MaxPixels { // the same limit as encoded images
+	if int64(width)*int64(height) > maxPixels { // the same limit as encoded images
 		return fmt.Errorf("mobilenet: preprocess: frame is too large: %dx%d = %d pixels (limit %d)",
-			width, height, int64(width)*int64(height), MaxPixels)
+			width, height, int64(width)*int64(height), maxPixels)
 	}
 	if stride < 4*width {
 		return fmt.Errorf("mobilenet: preprocess: stride %d is less than 4*width (%d)", stride, 4*width)

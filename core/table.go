@@ -29,7 +29,7 @@ func Compare(layers []Layer) []Row {
 			r.Separable, r.OutC = true, pw.OutC
 			r.MultAdds += pw.MultAdds()
 			r.Params += pw.Params()
-			r.StdMultAdds, r.StdParams = l.StandardMultAdds(pw.OutC), l.StandardParams(pw.OutC)
+			r.StdMultAdds, r.StdParams = l.standardMultAdds(pw.OutC), l.standardParams(pw.OutC)
 			i++
 		}
 		rows = append(rows, r)

@@ -13,14 +13,14 @@ import (
 // the manifest before anything is read or fetched; web/mobilenet-fetch.js applies
 // the same rule in the browser worker.
 
-// ShardPathRule is the rule a shard path must follow, quoted in every refusal.
-const ShardPathRule = `shard paths must be relative to model.json, without a scheme, a leading "/", a backslash or ".." segments`
+// shardPathRule is the rule a shard path must follow, quoted in every refusal.
+const shardPathRule = `shard paths must be relative to model.json, without a scheme, a leading "/", a backslash or ".." segments`
 
 // checkShardPath returns the shard's path relative to the model's folder, with
 // percent-escapes decoded (as URL resolution would), or an error naming the rule.
 func checkShardPath(p string) (string, error) {
 	refuse := func(why string) (string, error) {
-		return "", fmt.Errorf("shard %q leaves the model's folder (%s): %s", p, why, ShardPathRule)
+		return "", fmt.Errorf("shard %q leaves the model's folder (%s): %s", p, why, shardPathRule)
 	}
 	if p == "" {
 		return refuse("empty path")
@@ -78,7 +78,7 @@ func shardURL(base *url.URL, p string) (*url.URL, error) {
 		return nil, fmt.Errorf("shard %q: %w", p, err)
 	}
 	if u.Scheme != base.Scheme || u.Host != base.Host || !strings.HasPrefix(u.EscapedPath(), dirPath) {
-		return nil, fmt.Errorf("shard %q resolves to %s, outside %s: %s", p, u, dirPath, ShardPathRule)
+		return nil, fmt.Errorf("shard %q resolves to %s, outside %s: %s", p, u, dirPath, shardPathRule)
 	}
 	return u, nil
 }

@@ -37,7 +37,7 @@ func TestShardPathRule(t *testing.T) {
 			t.Errorf("%q accepted", p)
 			continue
 		}
-		if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("shard %q", p)) || !strings.Contains(msg, ShardPathRule) {
+		if msg := err.Error(); !strings.Contains(msg, fmt.Sprintf("shard %q", p)) || !strings.Contains(msg, shardPathRule) {
 			t.Errorf("%q: message does not name the shard and the rule: %s", p, msg)
 		}
 	}

@@ -56,7 +56,7 @@ func get(u, origin *url.URL, read func(io.Reader, int64) error) (*url.URL, error
 		c := *httpClient
 		c.CheckRedirect = func(r *http.Request, via []*http.Request) error {
 			if !sameOrigin(r.URL, origin) {
-				return fmt.Errorf("redirected to %s, another origin than the model's: %s", r.URL, ShardPathRule)
+				return fmt.Errorf("redirected to %s, another origin than the model's: %s", r.URL, shardPathRule)
 			}
 			if len(via) >= 10 {
 				return errors.New("stopped after 10 redirects")

@@ -72,7 +72,7 @@ func TestHostileShardPathsURL(t *testing.T) {
 		s.manifest[0]["paths"] = []any{p}
 		srv := serveModel(t, s)
 		_, err := Load(srv.URL + "/m/model.json")
-		if err == nil || !strings.Contains(err.Error(), "leaves the model's folder") || !strings.Contains(err.Error(), ShardPathRule) {
+		if err == nil || !strings.Contains(err.Error(), "leaves the model's folder") || !strings.Contains(err.Error(), shardPathRule) {
 			t.Errorf("shard %q: %v", p, err)
 		}
 		if got := srv.requested(); len(got) != 1 { // model.json only: refused before any shard is fetched
@@ -110,7 +110,7 @@ func TestHostileShardPathsLocal(t *testing.T) {
 	for _, p := range hostilePaths {
 		s := newSynthModel(t, 0.25, 32, 3, false)
 		s.manifest[0]["paths"] = []any{p}
-		if _, err := Load(writeDir(t, s)); err == nil || !strings.Contains(err.Error(), ShardPathRule) {
+		if _, err := Load(writeDir(t, s)); err == nil || !strings.Contains(err.Error(), shardPathRule) {
 			t.Errorf("shard %q: %v", p, err)
 		}
 	}

@@ -54,7 +54,7 @@ type shardReader func(name string, maxBytes int) ([]byte, error)
 // decode picks the format of a loaded file: .mnw by magic or name, else model.json
 // whose shards readShard resolves.
 func decode(name string, data []byte, readShard shardReader) (*core.Weights, error) {
-	if IsPacked(data) || strings.HasSuffix(name, ".mnw") {
+	if mnw.Is(data) || strings.HasSuffix(name, ".mnw") {
 		w, err := DecodePacked(data)
 		if err != nil {
 			return nil, fmt.Errorf(".mnw: %w", err)
@@ -98,7 +98,7 @@ func loadPath[T any](src string, dec decoder[T]) (T, error) {
 	if err != nil {
 		return zero, err
 	}
-	if IsPacked(data) || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	if mnw.Is(data) || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
 		return dec(file, data, nil)
 	}
 	// os.Root confines every shard to model.json's directory, symlinks included:

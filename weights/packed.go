@@ -10,9 +10,6 @@ import (
 // The .mnw format lives in package mnw (no JSON or networking, for small wasm builds);
 // these are its entry points under the names the rest of the project uses.
 
-// IsPacked reports whether data starts like a .mnw file.
-func IsPacked(data []byte) bool { return mnw.Is(data) }
-
 // EncodePacked writes wt as a .mnw file, float16 storage when f16 is set.
 func EncodePacked(w io.Writer, wt *core.Weights, f16 bool) error { return mnw.Encode(w, wt, f16) }
 

@@ -43,7 +43,7 @@ const maxTensorFloats = 1 << 26
 
 // ParseTFJS imports a TF.js layers-format Keras MobileNet v1: modelJSON is model.json,
 // readFile returns a weight shard by its manifest path (the browser worker fetches
-// them). Shard paths must stay inside model.json's folder (ShardPathRule) and the
+// them). Shard paths must stay inside model.json's folder (shardPathRule) and the
 // manifest's sizes within internal/limits, checked before readFile is called. Alpha is inferred from conv1's width and every tensor is checked against
 // core.Architecture; BatchNorm is folded into the kernels (eps core.BNEpsilon).
 func ParseTFJS(modelJSON []byte, readFile func(name string) ([]byte, error)) (*core.Weights, error) {
