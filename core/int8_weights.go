@@ -35,13 +35,9 @@ func (w *Int8Weights) Check() error {
 	if w == nil {
 		return fmt.Errorf("mobilenet: no int8 weights")
 	}
-	arch, err := Architecture(w.Alpha, trainedSize(w.Size))
+	pl, err := paramLayersFor("int8 weights", w.Alpha, w.Size, len(w.Layers))
 	if err != nil {
 		return err
-	}
-	pl := ParamLayers(arch)
-	if len(w.Layers) != len(pl) {
-		return fmt.Errorf("mobilenet: int8 weights have %d conv layers, alpha %v needs %d", len(w.Layers), w.Alpha, len(pl))
 	}
 	for i, l := range pl {
 		p := w.Layers[i]

@@ -59,13 +59,9 @@ func (w *Weights) Check() error {
 	if w == nil {
 		return fmt.Errorf("mobilenet: no weights")
 	}
-	arch, err := Architecture(w.Alpha, trainedSize(w.Size))
+	pl, err := paramLayersFor("weights", w.Alpha, w.Size, len(w.Layers))
 	if err != nil {
 		return err
-	}
-	pl := ParamLayers(arch)
-	if len(w.Layers) != len(pl) {
-		return fmt.Errorf("mobilenet: weights have %d conv layers, alpha %v needs %d", len(w.Layers), w.Alpha, len(pl))
 	}
 	for i, l := range pl {
 		p := w.Layers[i]
@@ -77,6 +73,20 @@ func (w *Weights) Check() error {
 		}
 	}
 	return nil
+}
+
+// paramLayersFor is the param layers (ParamLayers) that weights of alpha trained at
+// size need, or an error if the weights (named what) have not n of them.
+func paramLayersFor(what string, alpha float64, size, n int) ([]Layer, error) {
+	arch, err := Architecture(alpha, trainedSize(size))
+	if err != nil {
+		return nil, err
+	}
+	pl := ParamLayers(arch)
+	if n != len(pl) {
+		return nil, fmt.Errorf("mobilenet: %s have %d conv layers, alpha %v needs %d", what, n, alpha, len(pl))
+	}
+	return pl, nil
 }
 
 // trainedSize is the size weights were trained at: Size, or 224 when unset.
