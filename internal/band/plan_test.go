@@ -2,6 +2,7 @@ package band_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -129,5 +130,27 @@ func TestBandRowsLeftovers(t *testing.T) {
 	want := "[conv_dw_12 4:3 conv_pw_12 3:4 conv_dw_13 4:3 conv_pw_13 4:3]"
 	if fmt.Sprint(got) != want {
 		t.Fatalf("got %v, want %s", got, want)
+	}
+}
+
+// Rows a neighbour waits for go out first even when they read the halo: worker 1's
+// conv_pw_12 at 1.0-224 on 2 workers (rows 3..7; row 3 reads worker 0's conv_dw_12 row
+// 3; worker 0's conv_dw_13 reads rows 3 and 4) runs row 4, receives, runs row 3 and
+// sends both before its rows 5 and 6.
+func TestBandScheduleSendsFirst(t *testing.T) {
+	arch, err := core.Architecture(1, 224)
+	if err != nil {
+		t.Fatal(err)
+	}
+	li := slices.IndexFunc(arch, func(l core.Layer) bool { return l.Name == "conv_pw_12" })
+	var seq []string
+	for _, op := range band.Schedule(arch, band.Plan(arch, 2), 2, 1) {
+		if op.Layer == li || op.Layer == li-1 && op.Kind == band.OpRecv {
+			seq = append(seq, fmt.Sprintf("%d:%v", op.Kind, op.Rows))
+		}
+	}
+	want := "[0:{4 5} 2:{3 4} 0:{3 4} 1:{3 5} 0:{5 7}]"
+	if fmt.Sprint(seq) != want {
+		t.Fatalf("conv_pw_12 on worker 1: %v, want %s", seq, want)
 	}
 }
