@@ -30,13 +30,18 @@ func (s RowSpan) intersect(o RowSpan) RowSpan {
 }
 
 // Rows is worker k of n's share of layer li's output rows: contiguous bands in
-// worker order, the rows that do not divide evenly going to the first workers, except
-// in the last pointwise layer, where they go to the last ones: worker 0 also runs the
-// pool and the classifier after it. At 1.0-224 on 2 workers the 7x7 layers split 4:3;
-// the last 1x1 (51M of the 7x7 layers' 77M mult-adds) split 3:4 gives worker 0 37M of
-// them plus the classifier's 1M, worker 1 40M, instead of 44M + 1M against 33M, for
-// one 28 KB row of the depthwise output sent to worker 1. The pool and the classifier
-// are worker 0's alone (one "row").
+// worker order, as even as the rows allow. Where they do not divide evenly, each
+// leftover row goes to a worker with the fewest mult-adds in the layers before
+// (worker order on ties), so that the odd rows of one layer even out another's: at
+// 1.0-224 on 2 workers the 7x7 layers split 4:3 (conv_dw_12, worker 0 first), 3:4
+// (conv_pw_12, 26M), 4:3 and 4:3 (conv_pw_13, 51M): worker 0 ends with 41M of the 7x7
+// layers' 78M mult-adds, worker 1 37M. That leaves worker 0 the longer share, as it
+// should be: worker 1 starts a frame when the leader's first message wakes it, and
+// every worker's last rows travel to worker 0 before the pool, which with the
+// classifier after it is worker 0's alone (one "row") and waits for all of them.
+// The split before (the first workers taking the odd rows, except in the last 1x1
+// layer, which went 3:4: 37M to 41M) left worker 0 waiting 0.5 ms for worker 1's rows
+// before the pool (bench/RESULTS.md, 2026-12-02); 4:3 everywhere would give it 44M.
 func Rows(layers []core.Layer, li, k, n int) RowSpan {
 	switch layers[li].Kind {
 	case core.AvgPool, core.FullyConn:
@@ -45,22 +50,35 @@ func Rows(layers []core.Layer, li, k, n int) RowSpan {
 		}
 		return RowSpan{}
 	}
-	rows := layers[li].OutH
-	if li+1 < len(layers) && layers[li+1].Kind == core.AvgPool {
-		b := evenBand(rows, n-1-k, n) // worker k takes the mirror image's band n-1-k
-		return RowSpan{rows - b.R1, rows - b.R0}
+	cost := make([]int64, n) // each worker's mult-adds in layers 0..li-1
+	sizes := make([]int, n)
+	for i := 0; ; i++ {
+		l := layers[i]
+		base := l.OutH / n
+		for w := range sizes {
+			sizes[w] = base
+		}
+		for range l.OutH % n {
+			least := -1
+			for w := range n {
+				if sizes[w] == base && (least < 0 || cost[w] < cost[least]) {
+					least = w
+				}
+			}
+			sizes[least]++
+		}
+		if i == li {
+			break
+		}
+		for w := range cost {
+			cost[w] += int64(sizes[w]) * l.MultAdds() / int64(l.OutH)
+		}
 	}
-	return evenBand(rows, k, n)
-}
-
-func evenBand(rows, k, n int) RowSpan {
-	base, extra := rows/n, rows%n
-	r0 := k*base + min(k, extra)
-	r1 := r0 + base
-	if k < extra {
-		r1++
+	r0 := 0
+	for w := range k {
+		r0 += sizes[w]
 	}
-	return RowSpan{r0, r1}
+	return RowSpan{r0, r0 + sizes[k]}
 }
 
 // Need is the rows of layer li's input (layer li-1's output, or the image for
