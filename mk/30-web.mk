@@ -1,8 +1,9 @@
 # The embeddable module: wasm/classifier built twice (plain and GOEXPERIMENT=simd),
 # wasm_exec.js from the same GOROOT, packed weights + index.json, and the Node and
 # headless-Chromium tests of web/mobilenet.js.
-# Every package wasm/classifier links (GOOS=js GOARCH=wasm go list -deps ./wasm/classifier).
-WEB_GO_SRC := go.mod $(shell find core internal/kernels internal/q8 internal/band internal/limits weights internal/pipeline wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
+# Every package wasm/classifier links (GOOS=js GOARCH=wasm go list -deps ./wasm/classifier)
+# lies under these folders; all of internal/, so a new internal package cannot be missed.
+WEB_GO_SRC := go.mod $(shell find core internal weights wasm/classifier -name '*.go' -not -name '*_test.go' 2>/dev/null)
 # Linked with the function names (no -s) for wasmfold, which drops them afterwards.
 # Each is linked to $@.linked first: go build skips relinking a target whose build
 # ID is current, and a folded, stripped file would still carry that ID.
