@@ -24,6 +24,7 @@ type Model struct {
 	pooled   []int16
 	features []float32
 	logits   []float32
+	kernels  string // KernelName when the layers were packed
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -52,7 +53,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
+	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch)), kernels: KernelName}
 	maxAct, pi := 0, 0
 	inMax := int16(ActMax) // the largest value of the layer's input (conv1's output)
 	for _, l := range arch {
@@ -79,7 +80,9 @@ func NewModel(w *Weights, size int) (*Model, error) {
 			switch {
 			case l.Kind == core.Pointwise && inMax == Act7Max: // relaxed SIMD's 8-bit dot, where built in
 				st.pw = NewPW7(p.Kernel, mul, add, l.InC, l.OutC)
-			case l.Kind == core.Pointwise || l.Kind == core.Conv3x3:
+			case l.Kind == core.Pointwise: // unsigned inputs: VNNI's u8 x s8, where present
+				st.pw = NewPWU8(p.Kernel, mul, add, l.InC, l.OutC)
+			case l.Kind == core.Conv3x3:
 				st.pw = NewPW(p.Kernel, mul, add, l.KernelLen()/l.OutC, l.OutC)
 			}
 			inMax = actMax(pi-1, l.Kind)
@@ -122,7 +125,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 }
 
 // Kernels names the kernel set Forward runs.
-func (m *Model) Kernels() string { return KernelName }
+func (m *Model) Kernels() string { return m.kernels }
 
 // MultAdds is the multiply-adds of one Forward.
 func (m *Model) MultAdds() int64 {

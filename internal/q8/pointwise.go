@@ -11,10 +11,11 @@ type PW struct {
 	mb      []float32 // the fast kernel's factors, per panel
 	scratch []int32   // RunLogits' accumulators where the reference runs
 
-	// The relaxed-SIMD kernel's (NewPW7, pointwise_relaxed_wasm.go); nil elsewhere.
-	relaxed []int8  // panels [K/4][8][4]
-	a8      []uint8 // the input narrowed to bytes, grown on first use
-	tail    []int16 // the outputs of the last panel's and pixels' partial tiles
+	// A byte-input kernel's (pointwise_bytes.go: relaxed SIMD for NewPW7, AVX-512
+	// VNNI for NewPW7 and NewPWU8); nil elsewhere.
+	bytePanels []int8  // panels [K/4][bytesNR][4]
+	a8         []uint8 // the input narrowed to bytes, grown on first use
+	tail       []int16 // the outputs of the last panel's and pixels' partial tiles
 }
 
 // NewPW binds a pointwise kernel to its requantization factors and packs it.
@@ -24,10 +25,21 @@ func NewPW(kernel []int8, m, b []float32, k, n int) *PW {
 	return w
 }
 
+// NewPWU8 is NewPW for a layer whose inputs all lie in 0..ActMax (unsigned: every
+// pointwise layer's, not conv1's): where AVX-512 VNNI is present its vpdpbusd
+// (u8 x s8) runs it; elsewhere it is NewPW.
+func NewPWU8(kernel []int8, m, b []float32, k, n int) *PW {
+	w := &PW{K: k, N: n, Kernel: kernel, M: m, B: b}
+	if !packU8(w) {
+		packPW(w)
+	}
+	return w
+}
+
 // NewPW7 is NewPW for a layer whose inputs all lie in 0..Act7Max (the pointwise
 // layers of blocks Act7FirstBlock..13): where relaxed SIMD is built in, its 8-bit
 // dot product runs them (i32x4.relaxed_dot_i8x16_i7x16_add_s is deterministic only
-// for such inputs); elsewhere it is NewPW.
+// for such inputs), or AVX-512 VNNI as NewPWU8; elsewhere it is NewPW.
 func NewPW7(kernel []int8, m, b []float32, k, n int) *PW {
 	w := &PW{K: k, N: n, Kernel: kernel, M: m, B: b}
 	if !pack7(w) {
@@ -39,8 +51,8 @@ func NewPW7(kernel []int8, m, b []float32, k, n int) *PW {
 // Run computes p pixels: dst[i*N+c] = Requant(sum_j src[i*K+j]*Kernel[j*N+c], M[c], B[c]).
 // src must have at least one readable value past p*K (see slack).
 func (w *PW) Run(dst, src []int16, p int) {
-	if w.relaxed != nil {
-		pointwise7(dst, src, p, w)
+	if w.bytePanels != nil {
+		pointwiseBytes(dst, src, p, w)
 		return
 	}
 	if w.packed == nil {

@@ -7,10 +7,11 @@ import (
 	"unsafe"
 )
 
-// KernelName is the int8 kernel set this build runs: AVX2's vpmaddwd (16 int16
-// multiplies summed in pairs per instruction), via simd/archsimd. The Go compiler
-// has no VNNI (vpdpbusd) intrinsic, and every amd64 CPU we run on has AVX2.
-const KernelName = "int8-avx2"
+// KernelName is the int8 kernel set this build runs: "int8-avx512vnni" where the
+// CPU has AVX-512 VNNI (the pointwise layers on vpdpbusd, pointwise_vnni_amd64.go;
+// conv1, depthwise and the classifier as below), else "int8-avx2": AVX2's vpmaddwd
+// (16 int16 multiplies summed in pairs per instruction), via simd/archsimd.
+var KernelName = kernelName()
 
 var fastPW = archsimd.X86.AVX2()
 
