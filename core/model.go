@@ -3,6 +3,8 @@ package core
 import (
 	"runtime"
 	"time"
+
+	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
 
 // Model is a MobileNet v1 ready to run at one input size: the layer table, its
@@ -28,9 +30,9 @@ type Model struct {
 
 	steps   []step // one per entry of Layers, with its weights and buffers: Forward runs each (steps.go)
 	threads int    // goroutines per layer, the caller's included (SetThreads)
-	pool    *workerPool
-	cleanup runtime.Cleanup // closes pool when the Model is collected
-	chooser helperChooser   // whether helpers pay off on this machine right now
+	pool    *workpool.Pool[Model]
+	cleanup runtime.Cleanup  // closes pool when the Model is collected
+	chooser workpool.Chooser // whether helpers pay off on this machine right now
 	// useHelpers says whether the current Forward splits layers; forceHelpers
 	// (tests) makes every Forward do so.
 	useHelpers, forceHelpers bool
