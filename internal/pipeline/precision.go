@@ -58,6 +58,7 @@ func (e *Engine) newSized(size int) (*sizedModel, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.SetThreads(e.threads)
 		return &sizedModel{int8: m, input: make([]float32, m.InputLen())}, nil
 	}
 	m, err := core.NewModel(e.weights, size)
@@ -89,16 +90,19 @@ func (sm *sizedModel) features() []float32 {
 	return sm.model.Features()
 }
 
-// setThreads splits an f32 model's layers across n goroutines; the int8 model runs
-// on the caller's goroutine.
+// setThreads splits the model's layers across n goroutines.
 func (sm *sizedModel) setThreads(n int) {
-	if sm.model != nil {
-		sm.model.SetThreads(n)
+	if sm.int8 != nil {
+		sm.int8.SetThreads(n)
+		return
 	}
+	sm.model.SetThreads(n)
 }
 
 func (sm *sizedModel) close() {
-	if sm.model != nil {
-		sm.model.Close()
+	if sm.int8 != nil {
+		sm.int8.Close()
+		return
 	}
+	sm.model.Close()
 }

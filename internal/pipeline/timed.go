@@ -17,11 +17,11 @@ type Timed struct {
 	SetProfile func(on bool)
 	Kernels    string // the kernel set that runs
 	MultAdds   int64
-	Threads    int // goroutines per layer (int8 runs on the caller's)
+	Threads    int // goroutines per layer
 	Close      func()
 }
 
-// NewTimed prepares w at input size in precision p, f32 layers split across threads
+// NewTimed prepares w at input size in precision p, layers split across threads
 // goroutines (0: core's default).
 func NewTimed(w *core.Weights, size, threads int, p Precision) (*Timed, error) {
 	if p == Int8 {
@@ -33,9 +33,10 @@ func NewTimed(w *core.Weights, size, threads int, p Precision) (*Timed, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.SetThreads(threads)
 		return &Timed{Forward: m.Forward, InputLen: m.InputLen(), Layers: m.Layers, LayerTimes: m.LayerTimes,
 			SetProfile: func(on bool) { m.Profile = on }, Kernels: m.Kernels(), MultAdds: m.MultAdds(),
-			Threads: m.Threads(), Close: func() {}}, nil
+			Threads: m.Threads(), Close: func() { m.Close() }}, nil
 	}
 	m, err := core.NewModel(w, size)
 	if err != nil {

@@ -55,8 +55,9 @@ func BenchmarkPointwise(b *testing.B) {
 	}
 }
 
-// BenchmarkForward times whole networks, int8 beside f32 (core.Model, one thread)
-// in the same process, with per-layer-type milliseconds (ms-<type>).
+// BenchmarkForward times whole networks, int8 (one thread, and "-x2" two) beside
+// f32 (core.Model, one thread) in the same process, with per-layer-type
+// milliseconds (ms-<type>).
 func BenchmarkForward(b *testing.B) {
 	for _, alpha := range []float64{0.75, 1} {
 		w, err := core.RandomWeights(alpha, 224, 1)
@@ -76,6 +77,16 @@ func BenchmarkForward(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
+		})
+		b.Run(fmt.Sprintf("int8-%.2f-x2", alpha), func(b *testing.B) { // 2 goroutines per layer, always
+			m, err := NewModel(qw, 224)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			m.SetThreads(2)
+			m.forceHelpers = true
 			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
 		})
 		b.Run(fmt.Sprintf("f32-%.2f", alpha), func(b *testing.B) {

@@ -1,16 +1,18 @@
 package q8
 
 import (
+	"runtime"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
 
 // Model is an int8 MobileNet v1 ready to run at one input size: the layer table, the
 // quantized weights bound to their requantization factors (pointwise ones packed for
 // the platform's kernel) and every activation buffer, allocated once. Forward
 // allocates nothing. A Model is not safe for concurrent use; it runs on the
-// caller's goroutine.
+// caller's goroutine, with helper goroutines after SetThreads (parallel.go).
 type Model struct {
 	Alpha  float64
 	Size   int
@@ -18,13 +20,21 @@ type Model struct {
 
 	steps    []qstep
 	in       []int16 // the quantized network input, [Size][Size][3]
-	patches  []int16 // conv1's input patches (Im2col), [OutH][OutW][27]
 	ping     []int16 // activations alternate between ping and pong
 	pong     []int16
 	pooled   []int16
 	features []float32
 	logits   []float32
 	kernels  string // KernelName when the layers were packed
+
+	ws         []Workspace // one per thread: the kernels' scratch
+	threads    int         // goroutines per layer, the caller's included (SetThreads)
+	pool       *workpool.Pool[Model]
+	cleanup    runtime.Cleanup  // closes pool when the Model is collected
+	chooser    workpool.Chooser // whether helpers pay off right now
+	useHelpers bool             // the current Forward splits layers
+	// forceHelpers makes every Forward use the helpers (tests: not left to chooser).
+	forceHelpers bool
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -53,7 +63,8 @@ func NewModel(w *Weights, size int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch)), kernels: KernelName}
+	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch)), kernels: KernelName,
+		ws: make([]Workspace, 1), threads: 1}
 	maxAct, pi := 0, 0
 	inMax := int16(ActMax) // the largest value of the layer's input (conv1's output)
 	for _, l := range arch {
@@ -90,14 +101,13 @@ func NewModel(w *Weights, size int) (*Model, error) {
 		m.steps = append(m.steps, st)
 	}
 	m.in = make([]int16, size*size*3+slack)
-	c1 := arch[0]
-	m.patches = make([]int16, c1.OutH*c1.OutW*9*c1.InC+slack)
 	m.ping = make([]int16, maxAct+slack)
 	m.pong = make([]int16, maxAct+slack)
 	c := arch[len(arch)-1].InC
 	m.pooled = make([]int16, c+slack)
 	m.features = make([]float32, c)
 	m.logits = make([]float32, core.NumClasses)
+	m.reserve(&m.ws[0])
 	return m, nil
 }
 
@@ -111,12 +121,15 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	if err := m.SetInput(input); err != nil {
 		return nil, err
 	}
-	for i, l := range m.Layers {
+	t0 := time.Now()
+	m.beginParallel()
+	defer m.endParallel(t0)
+	for i := range m.Layers {
 		var start time.Time
 		if m.Profile {
 			start = time.Now()
 		}
-		m.RunRows(i, 0, max(l.OutH, 1)) // band.go
+		m.runLayer(i) // parallel.go
 		if m.Profile {
 			m.LayerTimes[i] = time.Since(start)
 		}
@@ -135,6 +148,3 @@ func (m *Model) MultAdds() int64 {
 
 // Features is the pooled feature vector of the last Forward, dequantized.
 func (m *Model) Features() []float32 { return m.features }
-
-// Threads is how many goroutines Forward uses: one (the caller's).
-func (m *Model) Threads() int { return 1 }

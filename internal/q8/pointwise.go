@@ -13,9 +13,8 @@ type PW struct {
 
 	// A byte-input kernel's (pointwise_bytes.go: relaxed SIMD for NewPW7, AVX-512
 	// VNNI for NewPW7 and NewPWU8); nil elsewhere.
-	bytePanels []int8  // panels [K/4][bytesNR][4]
-	a8         []uint8 // the input narrowed to bytes, grown on first use
-	tail       []int16 // the outputs of the last panel's and pixels' partial tiles
+	bytePanels []int8    // panels [K/4][bytesNR][4]
+	own        Workspace // Run's (a Model passes its goroutine's to RunWith)
 }
 
 // NewPW binds a pointwise kernel to its requantization factors and packs it.
@@ -48,11 +47,43 @@ func NewPW7(kernel []int8, m, b []float32, k, n int) *PW {
 	return w
 }
 
+// Workspace is the scratch memory the kernels use per call, grown on first use and
+// then reused: one per goroutine that runs layers at the same time (a Model keeps
+// one per thread), so that goroutines running rows of the same layer share none.
+type Workspace struct {
+	a8   []uint8 // a byte-input pointwise kernel's input narrowed to bytes
+	tail []int16 // its outputs of the last panel's and pixels' partial tiles
+	pad  []int16 // the depthwise kernels' zero-framed input (DW.padded)
+	// conv1's input patches (Im2col) of the rows being run, [rows][OutW][27]
+	patches []int16
+}
+
+// grow returns (*buf)[:n], reallocating *buf only when it is shorter: after the
+// first frame at a size, no allocation.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
+
 // Run computes p pixels: dst[i*N+c] = Requant(sum_j src[i*K+j]*Kernel[j*N+c], M[c], B[c]).
 // src must have at least one readable value past p*K (see slack).
-func (w *PW) Run(dst, src []int16, p int) {
+func (w *PW) Run(dst, src []int16, p int) { w.RunWith(dst, src, p, &w.own) }
+
+// reserve grows ws so that RunWith on up to p pixels allocates nothing.
+func (w *PW) reserve(ws *Workspace, p int) {
 	if w.bytePanels != nil {
-		pointwiseBytes(dst, src, p, w)
+		a8, tail := byteNeeds(w, p)
+		grow(&ws.a8, a8)
+		grow(&ws.tail, tail)
+	}
+}
+
+// RunWith is Run with the caller's workspace.
+func (w *PW) RunWith(dst, src []int16, p int, ws *Workspace) {
+	if w.bytePanels != nil {
+		pointwiseBytes(dst, src, p, w, ws)
 		return
 	}
 	if w.packed == nil {

@@ -28,12 +28,23 @@ func packBytes(w *PW) bool {
 	return true
 }
 
+// byteBlock is the pixels of one sweep of every panel: the block's bytes stay in
+// cache while every panel passes over them.
+func byteBlock(K int) int { return max(pwBlockBytes/K/bytesMR*bytesMR, bytesMR) }
+
+// byteNeeds is the workspace a call of p pixels uses: the narrowed input (whole
+// tiles, and 3 bytes for the last k quad) and the partial tiles' outputs.
+func byteNeeds(w *PW, p int) (a8, tail int) {
+	tiles := (min(p, byteBlock(w.K)) + bytesMR - 1) / bytesMR
+	return (p+bytesMR-1)/bytesMR*bytesMR*w.K + 3, tiles * bytesMR * bytesNR
+}
+
 // pointwiseBytes narrows the p x K input to bytes (the kernels read 4 per load),
 // then sweeps blocks of pixels with every panel in turn, as pointwiseFast does.
 // Whole tiles are written in place; the last panel when N is not a multiple of
 // bytesNR and the last tile when p is not a multiple of bytesMR are written to
-// w.tail and copied out.
-func pointwiseBytes(dst, src []int16, p int, w *PW) {
+// ws.tail and copied out.
+func pointwiseBytes(dst, src []int16, p int, w *PW, ws *Workspace) {
 	if p <= 0 {
 		return
 	}
@@ -42,7 +53,8 @@ func pointwiseBytes(dst, src []int16, p int, w *PW) {
 	_, _ = src[n-1], dst[p*N-1] // the kernels write and read without bounds checks
 	// Pixels past p (the last tile's) and 3 bytes past K*p (the last k quad of a K
 	// that is not a multiple of 4, multiplied by zero weights) read zeros.
-	a := grow(&w.a8, (p+bytesMR-1)/bytesMR*bytesMR*K+3)
+	na, _ := byteNeeds(w, p)
+	a := grow(&ws.a8, na)
 	if b := n / 16; b > 0 {
 		narrow16x8(&a[0], &src[0], b)
 	}
@@ -51,7 +63,7 @@ func pointwiseBytes(dst, src []int16, p int, w *PW) {
 	}
 	clear(a[n:])
 	kq, np := (K+3)/4, (N+bytesNR-1)/bytesNR
-	block := max(pwBlockBytes/K/bytesMR*bytesMR, bytesMR)
+	block := byteBlock(K)
 	for b0 := 0; b0 < p; b0 += block {
 		b1 := min(b0+block, p)
 		whole := (b1 - b0) / bytesMR
@@ -67,20 +79,11 @@ func pointwiseBytes(dst, src []int16, p int, w *PW) {
 				continue
 			}
 			tiles := (b1 - i + bytesMR - 1) / bytesMR
-			t := grow(&w.tail, tiles*bytesMR*bytesNR)
+			t := grow(&ws.tail, tiles*bytesMR*bytesNR)
 			byteRow(&t[0], &a[i*K], tiles, K, 2*bytesNR, panel, kq, mb)
 			for r := i; r < b1; r++ {
 				copy(dst[r*N+n0:r*N+min(n0+bytesNR, N)], t[(r-i)*bytesNR:])
 			}
 		}
 	}
-}
-
-// grow returns (*buf)[:n], reallocating *buf only when it is shorter: after the
-// first frame at a size, no allocation.
-func grow[T any](buf *[]T, n int) []T {
-	if cap(*buf) < n {
-		*buf = make([]T, n)
-	}
-	return (*buf)[:n]
 }

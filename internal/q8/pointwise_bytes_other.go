@@ -10,4 +10,6 @@ func packU8(*PW) bool { return false }
 
 // pointwiseBytes is not reached here (PW.bytePanels stays nil); it runs the usual
 // kernel so that PW.Run compiles the same everywhere.
-func pointwiseBytes(dst, src []int16, p int, w *PW) { pointwiseFast(dst, src, p, w) }
+func byteNeeds(*PW, int) (a8, tail int) { return 0, 0 }
+
+func pointwiseBytes(dst, src []int16, p int, w *PW, _ *Workspace) { pointwiseFast(dst, src, p, w) }
