@@ -2,7 +2,6 @@ package core
 
 import (
 	"runtime"
-	"time"
 
 	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
@@ -33,45 +32,18 @@ func (m *Model) SetThreads(n int) {
 	if n <= 0 {
 		n = DefaultThreads()
 	}
-	if m.pool != nil {
-		m.pool.Close()
-		m.cleanup.Stop()
-		m.pool = nil
-	}
-	m.threads = n
-	m.chooser = workpool.Chooser{}
-	if n > 1 {
-		m.pool = workpool.New(n-1, (*Model).runChunk)
-		m.cleanup = runtime.AddCleanup(m, (*workpool.Pool[Model]).Close, m.pool)
-	}
+	m.team.Set(m, n, (*Model).runChunk)
 }
 
 // Threads is the number of goroutines each layer runs on (see SetThreads).
-func (m *Model) Threads() int { return m.threads }
+func (m *Model) Threads() int { return m.team.Threads() }
 
 // Close stops the model's helper goroutines. The model still works afterwards, on
 // the calling goroutine only. Models that are dropped without Close have their
 // goroutines stopped when they are garbage collected.
 func (m *Model) Close() error {
-	m.SetThreads(1)
+	m.team.Close()
 	return nil
-}
-
-// beginParallel and endParallel bracket a Forward's layers: helpers may use the
-// Model only in between. beginParallel decides whether this Forward uses the
-// helpers at all (see workpool.Chooser); endParallel records how long it took.
-func (m *Model) beginParallel() {
-	m.useHelpers = m.pool != nil && (m.forceHelpers || m.chooser.Pick())
-	if m.useHelpers {
-		m.pool.Begin(m)
-	}
-}
-
-func (m *Model) endParallel(start time.Time) {
-	if m.pool != nil {
-		m.pool.End()
-		m.chooser.Record(m.useHelpers, time.Since(start))
-	}
 }
 
 // runSplit computes layer li's parts [0, parts) (rows or column blocks, see
@@ -83,16 +55,16 @@ func (m *Model) runSplit(li int) {
 	if pw := st.pw; pw != nil && pw.K*pw.N > bigWeights {
 		perThread = 1 // every chunk streams the whole matrix from the shared cache again
 	}
-	chunks := workpool.Chunks(st.parts, st.l.MultAdds(), m.threads, perThread)
+	chunks := workpool.Chunks(st.parts, st.l.MultAdds(), m.Threads(), perThread)
 	if st.cols != nil {
 		chunks = min(st.parts, max(1, int(st.l.MultAdds()/workpool.MinWorkPerChunk))) // a chunk per block
 	}
-	threads := min(m.threads, chunks)
+	threads := min(m.Threads(), chunks)
 	if threads <= 1 {
 		st.run(0, st.parts)
 		return
 	}
-	m.pool.Split(m, li, chunks, threads)
+	m.team.Split(m, li, chunks, threads)
 }
 
 // runChunk computes chunk c of chunks of layer li's parts (for workpool).

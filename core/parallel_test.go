@@ -36,7 +36,7 @@ func randomModel(t testing.TB, alpha float64, size int) (*Model, []float32) {
 func TestThreadsGiveIdenticalLogits(t *testing.T) {
 	m, in := randomModel(t, 0.5, 160)
 	defer m.Close()
-	m.forceHelpers = true // not left to helperChooser
+	m.team.Force = true // not left to helperChooser
 	m.SetThreads(1)
 	want, err := m.Forward(in)
 	if err != nil {
@@ -60,7 +60,7 @@ func TestThreadsGiveIdenticalLogits(t *testing.T) {
 func TestForwardDoesNotAllocate(t *testing.T) {
 	m, in := randomModel(t, 0.25, 128)
 	defer m.Close()
-	m.forceHelpers = true
+	m.team.Force = true
 	for _, n := range []int{1, 2, 4} {
 		m.SetThreads(n)
 		m.Forward(in) // warm up

@@ -86,7 +86,7 @@ func BenchmarkForward(b *testing.B) {
 			}
 			defer m.Close()
 			m.SetThreads(2)
-			m.forceHelpers = true
+			m.team.Force = true
 			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
 		})
 		b.Run(fmt.Sprintf("f32-%.2f", alpha), func(b *testing.B) {

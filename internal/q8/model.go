@@ -1,7 +1,6 @@
 package q8
 
 import (
-	"runtime"
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
@@ -27,14 +26,8 @@ type Model struct {
 	logits   []float32
 	kernels  string // KernelName when the layers were packed
 
-	ws         []Workspace // one per thread: the kernels' scratch
-	threads    int         // goroutines per layer, the caller's included (SetThreads)
-	pool       *workpool.Pool[Model]
-	cleanup    runtime.Cleanup  // closes pool when the Model is collected
-	chooser    workpool.Chooser // whether helpers pay off right now
-	useHelpers bool             // the current Forward splits layers
-	// forceHelpers makes every Forward use the helpers (tests: not left to chooser).
-	forceHelpers bool
+	ws   []Workspace          // one per thread: the kernels' scratch
+	team workpool.Team[Model] // the helper goroutines each layer is split across (SetThreads)
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -64,7 +57,7 @@ func NewModel(w *Weights, size int) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch)), kernels: KernelName,
-		ws: make([]Workspace, 1), threads: 1}
+		ws: make([]Workspace, 1)}
 	maxAct, pi := 0, 0
 	inMax := int16(ActMax) // the largest value of the layer's input (conv1's output)
 	for _, l := range arch {
@@ -122,8 +115,8 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		return nil, err
 	}
 	t0 := time.Now()
-	m.beginParallel()
-	defer m.endParallel(t0)
+	m.team.Begin(m)
+	defer m.team.End(t0)
 	for i := range m.Layers {
 		var start time.Time
 		if m.Profile {

@@ -1,9 +1,6 @@
 package q8
 
 import (
-	"runtime"
-	"time"
-
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
@@ -25,21 +22,11 @@ func (m *Model) SetThreads(n int) {
 	if n <= 0 {
 		n = core.DefaultThreads()
 	}
-	if m.pool != nil {
-		m.pool.Close()
-		m.cleanup.Stop()
-		m.pool = nil
-	}
-	m.threads = n
-	m.chooser = workpool.Chooser{}
 	for len(m.ws) < n {
 		m.ws = append(m.ws, Workspace{})
 		m.reserve(&m.ws[len(m.ws)-1])
 	}
-	if n > 1 {
-		m.pool = workpool.New(n-1, (*Model).runChunk)
-		m.cleanup = runtime.AddCleanup(m, (*workpool.Pool[Model]).Close, m.pool)
-	}
+	m.team.Set(m, n, (*Model).runChunk)
 }
 
 // reserve grows ws to what any rows of any layer use, so that no Forward
@@ -60,29 +47,14 @@ func (m *Model) reserve(ws *Workspace) {
 
 // Threads is how many goroutines each layer runs on (SetThreads; 1 for a new
 // Model).
-func (m *Model) Threads() int { return m.threads }
+func (m *Model) Threads() int { return m.team.Threads() }
 
 // Close stops the model's helper goroutines; the model still works afterwards, on
 // the calling goroutine. A model dropped without Close has them stopped when it is
 // garbage collected.
 func (m *Model) Close() error {
-	m.SetThreads(1)
+	m.team.Close()
 	return nil
-}
-
-// beginParallel and endParallel bracket a Forward's layers (see core.Model's).
-func (m *Model) beginParallel() {
-	m.useHelpers = m.pool != nil && (m.forceHelpers || m.chooser.Pick())
-	if m.useHelpers {
-		m.pool.Begin(m)
-	}
-}
-
-func (m *Model) endParallel(start time.Time) {
-	if m.pool != nil {
-		m.pool.End()
-		m.chooser.Record(m.useHelpers, time.Since(start))
-	}
 }
 
 // runLayer runs layer li's rows on the caller's goroutine, or split across the
@@ -91,11 +63,11 @@ func (m *Model) runLayer(li int) {
 	l := m.Layers[li]
 	rows := max(l.OutH, 1)
 	chunks := 1
-	if m.useHelpers && (l.Kind == core.Conv3x3 || l.Kind == core.Depthwise || l.Kind == core.Pointwise) {
-		chunks = workpool.Chunks(rows, l.MultAdds(), m.threads, workpool.ChunksPerThread)
+	if m.team.Helping() && (l.Kind == core.Conv3x3 || l.Kind == core.Depthwise || l.Kind == core.Pointwise) {
+		chunks = workpool.Chunks(rows, l.MultAdds(), m.Threads(), workpool.ChunksPerThread)
 	}
-	if threads := min(m.threads, chunks); threads > 1 {
-		m.pool.Split(m, li, chunks, threads)
+	if threads := min(m.Threads(), chunks); threads > 1 {
+		m.team.Split(m, li, chunks, threads)
 		return
 	}
 	m.runRows(li, 0, rows, &m.ws[0])

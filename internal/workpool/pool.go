@@ -219,3 +219,65 @@ func (p *Pool[M]) Close() {
 	})
 	p.exited.Wait()
 }
+
+// Team is a model's threads: how many goroutines each layer runs on, the helpers'
+// pool (none with one), and the Chooser that decides per Forward whether they take
+// part. The model embeds one and brackets each Forward with Begin and End.
+type Team[M any] struct {
+	threads int
+	pool    *Pool[M]
+	cleanup runtime.Cleanup // closes pool when the model is collected
+	chooser Chooser
+	helping bool // the current Forward splits layers
+	// Force makes every Forward use the helpers (tests: not left to the chooser).
+	Force bool
+}
+
+// Set makes owner's layers run on n >= 1 goroutines (the caller's included),
+// starting n-1 helpers that call run; it must not run during a Forward. A
+// dropped owner has its helpers stopped when it is garbage collected.
+func (t *Team[M]) Set(owner *M, n int, run func(m *M, layer, chunk, chunks, me int)) {
+	t.Close()
+	t.threads = max(n, 1)
+	t.chooser = Chooser{}
+	if n > 1 {
+		t.pool = New(n-1, run)
+		t.cleanup = runtime.AddCleanup(owner, (*Pool[M]).Close, t.pool)
+	}
+}
+
+// Threads is how many goroutines each layer runs on (1 before Set).
+func (t *Team[M]) Threads() int { return max(t.threads, 1) }
+
+// Close stops the helpers; the model then runs on its caller's goroutine.
+func (t *Team[M]) Close() {
+	if t.pool != nil {
+		t.pool.Close()
+		t.cleanup.Stop()
+		t.pool = nil
+	}
+	t.threads = 1
+}
+
+// Begin decides whether this Forward of m uses the helpers and lets them use m.
+func (t *Team[M]) Begin(m *M) {
+	t.helping = t.pool != nil && (t.Force || t.chooser.Pick())
+	if t.helping {
+		t.pool.Begin(m)
+	}
+}
+
+// End ends what Begin began and records how long the Forward took.
+func (t *Team[M]) End(start time.Time) {
+	if t.pool != nil {
+		t.pool.End()
+		t.chooser.Record(t.helping, time.Since(start))
+	}
+}
+
+// Helping says whether the current Forward (between Begin and End) splits layers.
+func (t *Team[M]) Helping() bool { return t.helping }
+
+// Split runs layer li's chunks on threads goroutines (see Pool.Split); only while
+// Helping.
+func (t *Team[M]) Split(m *M, li, chunks, threads int) { t.pool.Split(m, li, chunks, threads) }
