@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { withChromium } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { summarize, table } from './report.mjs';
+import { buildRelaxed, int8Wasm } from './int8_variants.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'build', 'bench', 'int8'); // its own outputs: make bench's stay untouched
@@ -27,7 +28,7 @@ const log = (...a) => console.error('[bench-int8]', ...a);
 await mkdir(data, { recursive: true });
 sh(go, ['build', '-o', path.join(out, 'gobench'), './bench/gobench'], { GOEXPERIMENT: 'simd' });
 sh(go, ['build', '-o', path.join(out, 'bench-simd.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
-sh(go, ['build', '-tags', 'relaxed', '-o', path.join(out, 'bench-relaxed.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
+buildRelaxed(sh, go, out);
 log(sh(go, ['run', './cmd/wasmfold', path.join(out, 'bench-simd.wasm'), path.join(out, 'bench-relaxed.wasm')]).trim());
 await copyFile(path.join(sh(go, ['env', 'GOROOT']).trim(), 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 'wasm_exec.js'));
 const modelDir = process.env.TFJS_MODEL_DIR ?? '';
@@ -35,7 +36,7 @@ sh(path.join(out, 'gobench'), ['prepare', '-out', data, ...(modelDir ? ['-model'
 const configs = JSON.parse(await readFile(path.join(data, 'configs.json'), 'utf8')).filter((c) => ['1.0-224', '0.75-224'].includes(c.name));
 
 // Each of ours: precision and bench wasm (int8 twice: dot16, then relaxed SIMD).
-const variants = [['f32', 'bench-simd.wasm'], ['int8', 'bench-simd.wasm'], ['int8', 'bench-relaxed.wasm']];
+const variants = [['f32', 'bench-simd.wasm'], ...int8Wasm.map(({ wasm }) => ['int8', wasm])];
 
 const rows = [];
 const profiles = [];

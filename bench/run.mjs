@@ -11,6 +11,7 @@ import { withChromium } from './browser.mjs';
 import { serve } from './serve.mjs';
 import { maxAbsDiff, latencyTable, ratioTable, profileTable, exchangeTable } from './report.mjs';
 import { streamThroughput } from './stream.mjs';
+import { buildRelaxed, int8Wasm, nativeInt8Engine, quantized } from './int8_variants.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'build', 'bench');
@@ -30,14 +31,15 @@ const sh = (cmd, args, extraEnv = {}) =>
   execFileSync(cmd, args, { cwd: root, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
 const log = (...a) => console.error('[bench]', ...a);
 
-log('building gobench (native, GOEXPERIMENT=simd) and wasm/bench (with and without SIMD)');
+log('building gobench (native, GOEXPERIMENT=simd) and wasm/bench (with and without SIMD, and with relaxed SIMD)');
 await mkdir(data, { recursive: true });
 const gobench = path.join(out, 'gobench');
 sh(go, ['build', '-o', gobench, './bench/gobench'], { GOEXPERIMENT: 'simd' });
 sh(go, ['build', '-o', path.join(out, 'bench-simd.wasm'), './wasm/bench'], { GOEXPERIMENT: 'simd', GOOS: 'js', GOARCH: 'wasm' });
 sh(go, ['build', '-o', path.join(out, 'bench.wasm'), './wasm/bench'], { GOOS: 'js', GOARCH: 'wasm' });
+buildRelaxed(sh, go, out);
 // The same post-link fold as the shipped classifier (internal/wasmfold).
-log(sh(go, ['run', './cmd/wasmfold', path.join(out, 'bench-simd.wasm'), path.join(out, 'bench.wasm')]).trim());
+log(sh(go, ['run', './cmd/wasmfold', ...['bench-simd.wasm', 'bench.wasm', 'bench-relaxed.wasm'].map((f) => path.join(out, f))]).trim());
 const goroot = sh(go, ['env', 'GOROOT']).trim();
 await copyFile(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'), path.join(out, 'wasm_exec.js'));
 const goVersion = sh(go, ['version']).trim();
@@ -86,12 +88,16 @@ async function record(config, engine, threads, fn) {
   }
 }
 const json = (cmd, args) => JSON.parse(sh(cmd, args).trim().split('\n').pop());
+// The native int8 rows are named after the kernel set that runs (int8-avx512vnni or int8-avx2).
+const int8Native = nativeInt8Engine(json(gobench, ['native', '-dir', data, '-config', configs[0].name, '-n', '1', '-warmup', '0s', '-precision', 'int8']).impl);
 
 for (const c of configs) {
   const big = c.multAdds > 300e6;
-  for (const t of [1, cores]) {
-    await record(c.name, 'ours native (Go, GOEXPERIMENT=simd)', t, async () =>
-      json(gobench, ['native', '-dir', data, '-config', c.name, '-n', String(runs(30)), '-threads', String(t), '-warmup', `${WARMUP_MS}ms`]));
+  for (const [engine, precision] of [['ours native (Go, GOEXPERIMENT=simd)', 'f32'], [int8Native, 'int8']]) {
+    for (const t of [1, cores]) {
+      await record(c.name, engine, t, async () =>
+        json(gobench, ['native', '-dir', data, '-config', c.name, '-n', String(runs(30)), '-threads', String(t), '-warmup', `${WARMUP_MS}ms`, '-precision', precision]));
+    }
   }
   for (const [wasm, name] of [['bench-simd.wasm', 'ours wasm-simd, Node'], ['bench.wasm', 'ours wasm (no SIMD), Node']]) {
     await record(c.name, name, 1, async () =>
@@ -103,10 +109,12 @@ for (const c of configs) {
     json('node', ['bench/node_tfjs.mjs', 'cpu', data, c.name, String(runs(big ? 3 : 6))]));
   for (const name of ['1.0-224', '0.75-224']) {
     if (c.name !== name) continue;
-    try {
-      profiles.push({ ...json(gobench, ['profile', '-dir', data, '-config', c.name, '-n', String(runs(15))]), engine: 'ours native, 1 thread' });
-    } catch (err) {
-      profiles.push({ config: c.name, engine: 'ours native, 1 thread', error: err.message });
+    for (const [engine, precision] of [['ours native, 1 thread', 'f32'], [`${int8Native}, 1 thread`, 'int8']]) {
+      try {
+        profiles.push({ ...json(gobench, ['profile', '-dir', data, '-config', c.name, '-n', String(runs(15)), '-precision', precision]), engine });
+      } catch (err) {
+        profiles.push({ config: c.name, engine, error: err.message });
+      }
     }
   }
 }
@@ -153,6 +161,16 @@ try {
           }
           return r;
         });
+        for (const { wasm, engine } of int8Wasm) {
+          await record(c.name, engine, 1, async () => {
+            const r = await ours.evaluate((o) => window.benchOurs(o), {
+              ...files(c), wasmURL: u(`/build/bench/${wasm}`), wasmExecURL: u('/build/bench/wasm_exec.js'),
+              runs: perRound(big ? 15 : 25), warmupMs: WARMUP_MS, profileRuns, precision: 'int8',
+            });
+            if (r.kinds) profiles.push({ config: c.name, engine: `ours ${r.impl}, Chromium Worker`, kinds: r.kinds });
+            return r;
+          });
+        }
         for (const { page, info, t } of tfjs) {
           await record(c.name, `TF.js wasm ${info?.simd ? 'SIMD' : '(no SIMD)'}, Chromium`, info?.threads ?? t, async () => {
             if (!info) throw new Error('the TF.js wasm backend did not start');
@@ -188,7 +206,7 @@ const cpu = (await readFile('/proc/cpuinfo', 'utf8').catch(() => '')).match(/mod
 const tfjsChromium = [...new Set(results.filter((r) => r.engine.startsWith('TF.js wasm') && r.engine.endsWith('Chromium')).map((r) => r.engine))];
 const ratioCols = results.filter((r) => tfjsChromium.includes(r.engine)).map((r) => `${r.engine} x${r.threads}`);
 const ratioResults = results.map((r) => (tfjsChromium.includes(r.engine) ? { ...r, engine: `${r.engine} x${r.threads}` } : r));
-const mismatches = results.filter((r) => !r.error && !(r.maxDiff <= TOLERANCE));
+const mismatches = results.filter((r) => !r.error && !quantized(r.engine) && !(r.maxDiff <= TOLERANCE));
 const failures = results.filter((r) => r.error);
 const report = `# MobileNet v1 benchmark
 
@@ -199,7 +217,8 @@ TF.js 4.22.0. Latency is one forward pass of one image (batch 1) after a warm-up
 include reading the logits back. GFLOP/s = 2 x mult-adds / median latency. Random-weight models use
 core.RandomWeights (seed 1) in every engine (TF.js builds the same network from the same values with
 tf.fused.conv2d / depthwiseConv2d + relu6, 'same' padding); "max |Δlogit| vs Go" checks each engine's
-output on the same input against our native engine (tolerance ${TOLERANCE}). In Chromium, ours and TF.js
+output on the same input against our native engine (tolerance ${TOLERANCE}; the int8 rows' is their
+quantization error against the f32 logits, not held to it). In Chromium, ours (f32 and int8) and TF.js
 (1 and ${cores} threads) take turns ${ROUNDS} times per model: each latency row pools its rounds' runs, and
 the ratios below are the median over rounds of ours ÷ TF.js measured seconds apart, so the slow spells
 of this shared machine (minutes long) cancel out.
@@ -211,6 +230,10 @@ ${latencyTable(results, configs)}
 ## Ours (wasm-simd in a Chromium Worker) ÷ TF.js wasm in the same Chromium (< 1: ours faster; median over rounds, [min–max])
 
 ${ratioTable(ratioResults, configs, oursChromium, [...new Set(ratioCols)])}
+
+## Ours int8 (internal/q8) in a Chromium Worker ÷ TF.js wasm in the same Chromium (its f32 network; median over rounds, [min–max])
+
+${int8Wasm.map(({ engine }) => `${engine}:\n\n${ratioTable(ratioResults, configs, engine, [...new Set(ratioCols)])}`).join('\n\n')}
 
 ## Ours with cooperating threads (load({threads: ${cores}})) ÷ TF.js wasm with ${cores} threads and ÷ ours with 1 thread (web/mobilenet.js, same input tensor; median over rounds, [min–max])
 

@@ -1,8 +1,9 @@
 package core
 
 import (
-	"runtime"
 	"time"
+
+	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
 
 // Model is a MobileNet v1 ready to run at one input size: the layer table, its
@@ -26,14 +27,8 @@ type Model struct {
 	Profile    bool
 	LayerTimes []time.Duration // one per entry of Layers
 
-	steps   []step // one per entry of Layers, with its weights and buffers: Forward runs each (steps.go)
-	threads int    // goroutines per layer, the caller's included (SetThreads)
-	pool    *workerPool
-	cleanup runtime.Cleanup // closes pool when the Model is collected
-	chooser helperChooser   // whether helpers pay off on this machine right now
-	// useHelpers says whether the current Forward splits layers; forceHelpers
-	// (tests) makes every Forward do so.
-	useHelpers, forceHelpers bool
+	steps []step               // one per entry of Layers, with its weights and buffers: Forward runs each (steps.go)
+	team  workpool.Team[Model] // the helper goroutines each layer is split across (SetThreads)
 }
 
 // NewModel prepares weights w to run on size x size inputs (rho: the same weights run
@@ -79,8 +74,8 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	// The layer table, in order, on this goroutine; when the helpers take part
 	// (beginParallel), runSplit shares each layer's parts out among them.
 	t0 := time.Now()
-	m.beginParallel()
-	defer m.endParallel(t0)
+	m.team.Begin(m)
+	defer m.team.End(t0)
 	for li := range m.steps {
 		var start time.Time
 		if m.Profile {
@@ -90,7 +85,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 		if st.bordered {
 			st.clearFrame()
 		}
-		if m.useHelpers {
+		if m.team.Helping() {
 			m.runSplit(li)
 		} else {
 			st.run(0, st.parts)

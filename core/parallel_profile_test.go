@@ -27,7 +27,7 @@ func layerScaling(b *testing.B, alpha float64, size int) {
 	defer m2.Close()
 	m1.SetThreads(1)
 	m2.SetThreads(2)
-	m2.forceHelpers = true
+	m2.team.Force = true
 	m := m1
 	best := [2][]time.Duration{make([]time.Duration, len(m.Layers)), make([]time.Duration, len(m.Layers))}
 	for i := range best {

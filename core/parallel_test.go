@@ -36,7 +36,7 @@ func randomModel(t testing.TB, alpha float64, size int) (*Model, []float32) {
 func TestThreadsGiveIdenticalLogits(t *testing.T) {
 	m, in := randomModel(t, 0.5, 160)
 	defer m.Close()
-	m.forceHelpers = true // not left to helperChooser
+	m.team.Force = true // not left to helperChooser
 	m.SetThreads(1)
 	want, err := m.Forward(in)
 	if err != nil {
@@ -60,7 +60,7 @@ func TestThreadsGiveIdenticalLogits(t *testing.T) {
 func TestForwardDoesNotAllocate(t *testing.T) {
 	m, in := randomModel(t, 0.25, 128)
 	defer m.Close()
-	m.forceHelpers = true
+	m.team.Force = true
 	for _, n := range []int{1, 2, 4} {
 		m.SetThreads(n)
 		m.Forward(in) // warm up
@@ -89,7 +89,7 @@ func TestDefaultThreads(t *testing.T) {
 // all goroutines would also count the runtime's own, which come and go under js/wasm).
 func helperGoroutines() int {
 	buf := make([]byte, 1<<20)
-	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "core.(*workerPool).work(")
+	return strings.Count(string(buf[:runtime.Stack(buf, true)]), "workpool.(*Pool[...]).work(")
 }
 
 // waitHelpers waits (collecting garbage) until want(number of helper goroutines),
@@ -233,37 +233,5 @@ func TestColumnSplitMatchesWholeLayer(t *testing.T) {
 			t.Errorf("%.2f-%d: %d column-split layers (%d with bordered out), want %d (%d)",
 				c.alpha, c.size, split, bordered, c.split, c.bordered)
 		}
-	}
-}
-
-// helperChooser must settle on the faster way, keep trying the other now and then,
-// and switch back when that becomes the faster one.
-func TestHelperChooser(t *testing.T) {
-	var c helperChooser
-	run := func(n int, with, without time.Duration) (helped int) {
-		for range n {
-			h := c.pick()
-			d := without
-			if h {
-				d, helped = with, helped+1
-			}
-			c.record(h, d)
-		}
-		return helped
-	}
-	if h := run(200, 6*time.Millisecond, 10*time.Millisecond); h < 190 {
-		t.Errorf("helpers twice as fast: used in %d of 200 inferences", h)
-	}
-	// Another process takes a core: helpers now slow things down.
-	if h := run(200, 15*time.Millisecond, 10*time.Millisecond); h > 20 || h == 0 {
-		t.Errorf("helpers slower: used in %d of 200 inferences, want a few tries", h)
-	}
-	if h := run(1000, 15*time.Millisecond, 10*time.Millisecond); h > 1000/firstProbe {
-		t.Errorf("helpers still slower: tried %d times in 1000 inferences", h)
-	}
-	// The core is free again: within a few hundred inferences helpers are back.
-	run(2*maxProbe, 6*time.Millisecond, 10*time.Millisecond)
-	if h := run(100, 6*time.Millisecond, 10*time.Millisecond); h < 90 {
-		t.Errorf("helpers fast again: used in %d of 100 inferences", h)
 	}
 }

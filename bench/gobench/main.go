@@ -2,8 +2,11 @@
 //
 //	gobench prepare -out DIR [-model TFJS_DIR]   write every configuration's weights (.mnw),
 //	                                             input tensor and reference logits
-//	gobench native -dir DIR -config NAME -n N -threads T   time our native engine
-//	gobench profile -dir DIR -config NAME -n N             per-layer-type times
+//	gobench native -dir DIR -config NAME -n N -threads T [-precision int8]   time our native engine
+//	gobench profile -dir DIR -config NAME -n N [-precision int8]             per-layer-type times (1 thread)
+//
+// Both run the network through pipeline.NewTimed, as the CLI's bench does: f32
+// (core.Model) or int8 (internal/q8, quantized from the same weights at load).
 //
 // Results are JSON on stdout. Random-weight configurations use core.RandomWeights;
 // the float32 .mnw files carry the exact values to every other engine (wasm, TF.js).
@@ -24,6 +27,7 @@ import (
 
 	"github.com/mobilenet-go/mobilenet/core"
 	"github.com/mobilenet-go/mobilenet/internal/layerprofile"
+	"github.com/mobilenet-go/mobilenet/internal/pipeline"
 	"github.com/mobilenet-go/mobilenet/weights"
 )
 
@@ -54,15 +58,19 @@ func main() {
 	n := fs.Int("n", 20, "timed runs")
 	threads := fs.Int("threads", 1, "goroutines per layer; 0 = all cores")
 	warmup := fs.Duration("warmup", time.Second, "native: warm up for at least 2 runs and this long")
+	prec := fs.String("precision", "f32", "native, profile: f32 or int8")
 	fs.Parse(os.Args[2:])
-	var err error
+	precision, err := pipeline.ParsePrecision(*prec)
+	if err != nil {
+		fail(err)
+	}
 	switch os.Args[1] {
 	case "prepare":
 		err = prepare(*out, *model)
 	case "native":
-		err = native(*dir, *name, *n, *threads, *warmup)
+		err = native(*dir, *name, *n, *threads, *warmup, precision)
 	case "profile":
-		err = profile(*dir, *name, *n)
+		err = profile(*dir, *name, *n, precision)
 	default:
 		err = fmt.Errorf("unknown mode %q", os.Args[1])
 	}
@@ -139,13 +147,14 @@ func writeMnw(path string, w *core.Weights) error {
 	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
-// load reads a prepared configuration: its model, input and reference logits.
-func load(dir, name string) (*core.Model, []float32, []float32, error) {
+// load reads a prepared configuration: its model (in precision p, on threads
+// goroutines per layer), input and reference (f32) logits.
+func load(dir, name string, threads int, p pipeline.Precision) (*pipeline.Timed, []float32, []float32, error) {
 	w, err := weights.Load(filepath.Join(dir, name+".mnw"))
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := core.NewModel(w, w.Size)
+	m, err := pipeline.NewTimed(w, w.Size, threads, p)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -167,13 +176,13 @@ type Result struct {
 	MaxDiff float64   `json:"maxDiff"` // max |logit - reference logit|
 }
 
-func native(dir, name string, n, threads int, warmup time.Duration) error {
-	m, in, ref, err := load(dir, name)
+func native(dir, name string, n, threads int, warmup time.Duration, p pipeline.Precision) error {
+	m, in, ref, err := load(dir, name, threads, p)
 	if err != nil {
 		return err
 	}
-	m.SetThreads(threads)
-	res := Result{Engine: "native", Config: name, Threads: m.Threads(), Impl: m.Kernels()}
+	defer m.Close()
+	res := Result{Engine: "native", Config: name, Threads: m.Threads, Impl: m.Kernels}
 	for i, t0 := 0, time.Now(); i < 2 || time.Since(t0) < warmup; i++ {
 		if _, err := m.Forward(in); err != nil {
 			return err
@@ -191,13 +200,13 @@ func native(dir, name string, n, threads int, warmup time.Duration) error {
 	return json.NewEncoder(os.Stdout).Encode(res)
 }
 
-func profile(dir, name string, n int) error {
-	m, in, _, err := load(dir, name)
+func profile(dir, name string, n int, p pipeline.Precision) error {
+	m, in, _, err := load(dir, name, 1, p)
 	if err != nil {
 		return err
 	}
-	m.SetThreads(1)
-	m.Profile = true
+	defer m.Close()
+	m.SetProfile(true)
 	prof := layerprofile.New(m.Layers)
 	for i := range n + 2 {
 		if _, err := m.Forward(in); err != nil {
@@ -208,7 +217,7 @@ func profile(dir, name string, n int) error {
 		}
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"config": name, "impl": m.Kernels(), "goarch": runtime.GOARCH, "kinds": prof.Kinds()})
+		"config": name, "impl": m.Kernels, "goarch": runtime.GOARCH, "kinds": prof.Kinds()})
 }
 
 func maxDiff(a, b []float32) float64 {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/mobilenet-go/mobilenet/internal/q8"
 )
 
 // -precision int8 end to end on the real model: import writes the int8 file (at
@@ -44,12 +46,13 @@ func TestInt8ImportAndEval(t *testing.T) {
 }
 
 func TestInt8Bench(t *testing.T) {
-	code, out, errs := runCLI(t, "bench", "-random", "-alpha", "0.25", "-size", "128", "-n", "3", "-precision", "int8", "-profile", "-json")
+	code, out, errs := runCLI(t, "bench", "-random", "-alpha", "0.25", "-size", "128", "-n", "3", "-precision", "int8", "-threads", "2", "-profile", "-json")
 	require.Equal(t, 0, code, errs)
 	var r benchResult
 	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(out)), &r))
 	require.Equal(t, "int8", r.Precision)
-	require.Equal(t, 1, r.Threads)
+	require.Equal(t, 2, r.Threads)
+	require.Equal(t, q8.KernelName, r.Kernels)
 	require.Greater(t, r.Profile["Conv 1x1"], 0.0)
 }
 

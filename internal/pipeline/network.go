@@ -25,13 +25,14 @@ type network interface {
 }
 
 // newNetwork prepares int8 weights qw, or when qw is nil float weights w, for input
-// size, f32 layers split across threads goroutines (0: core's default).
+// size, layers split across threads goroutines (0: core's default).
 func newNetwork(w *core.Weights, qw *core.Int8Weights, size, threads int) (network, error) {
 	if qw != nil {
 		m, err := q8.NewModel(qw, size)
 		if err != nil {
 			return nil, err
 		}
+		m.SetThreads(threads)
 		return int8Net{int8Band{m}}, nil
 	}
 	m, err := core.NewModel(w, size)
@@ -49,12 +50,9 @@ func (n f32Net) size() int                   { return n.Size }
 func (n f32Net) setProfile(on bool)          { n.Profile = on }
 func (n f32Net) layerTimes() []time.Duration { return n.LayerTimes }
 
-// int8Net: q8.Model runs on the caller's goroutine, so there are no threads to set
-// or stop.
 type int8Net struct{ int8Band }
 
-func (int8Net) SetThreads(int)                {}
-func (int8Net) Close()                        {}
+func (n int8Net) Close()                      { n.Model.Close() }
 func (n int8Net) size() int                   { return n.Size }
 func (n int8Net) setProfile(on bool)          { n.Profile = on }
 func (n int8Net) layerTimes() []time.Duration { return n.LayerTimes }

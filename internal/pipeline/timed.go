@@ -17,12 +17,12 @@ type Timed struct {
 	SetProfile func(on bool)
 	Kernels    string // the kernel set that runs
 	MultAdds   int64
-	Threads    int // goroutines per layer (int8 runs on the caller's)
+	Threads    int // goroutines per layer
 	Close      func()
 }
 
-// NewTimed prepares w at input size in precision p (int8: quantized), f32 layers
-// split across threads goroutines (0: core's default).
+// NewTimed prepares w at input size in precision p, layers split across threads
+// goroutines (0: core's default).
 func NewTimed(w *core.Weights, size, threads int, p Precision) (*Timed, error) {
 	var qw *core.Int8Weights
 	if p == Int8 {

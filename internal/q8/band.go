@@ -46,7 +46,10 @@ func (m *Model) layerOut(li int) []int16 {
 // RunRows computes output rows [r0, r1) of layer li (for the pool and the
 // classifier, any non-empty span runs the whole layer). The rows' inputs must be in
 // place (see band.Need); an empty span does nothing.
-func (m *Model) RunRows(li, r0, r1 int) {
+func (m *Model) RunRows(li, r0, r1 int) { m.runRows(li, r0, r1, &m.ws[0]) }
+
+// runRows is RunRows with goroutine ws's workspace.
+func (m *Model) runRows(li, r0, r1 int, ws *Workspace) {
 	if r1 <= r0 {
 		return
 	}
@@ -57,12 +60,15 @@ func (m *Model) RunRows(li, r0, r1 int) {
 	case core.Conv3x3:
 		// As a pointwise layer over the 3x3x3 patches: the fast kernel runs it.
 		k := 9 * l.InC
-		im2colRows(m.patches, src, l.InH, l.InW, l.InC, l.Stride, r0, r1)
-		st.pw.Run(dst[r0*l.OutW*l.OutC:], m.patches[r0*l.OutW*k:], (r1-r0)*l.OutW)
+		// The patches are the goroutine's own: the kernel reads one value past an odd
+		// K's last pixel (slack), which in a shared buffer is another's first.
+		patches := grow(&ws.patches, (r1-r0)*l.OutW*k+slack)
+		im2colRows(patches, src, l.InH, l.InW, l.InC, l.Stride, r0, r1)
+		st.pw.RunWith(dst[r0*l.OutW*l.OutC:], patches, (r1-r0)*l.OutW, ws)
 	case core.Depthwise:
-		st.dw.RunRows(dst, src, l.InH, l.InW, l.Stride, r0, r1)
+		st.dw.RunRowsWith(dst, src, l.InH, l.InW, l.Stride, r0, r1, ws)
 	case core.Pointwise:
-		st.pw.Run(dst[r0*l.OutW*l.OutC:], src[r0*l.InW*l.InC:], (r1-r0)*l.OutW)
+		st.pw.RunWith(dst[r0*l.OutW*l.OutC:], src[r0*l.InW*l.InC:], (r1-r0)*l.OutW, ws)
 	case core.AvgPool:
 		AvgPool(m.pooled, src, l.InH*l.InW, l.InC)
 		Dequantize(m.features, m.pooled, PoolScale)

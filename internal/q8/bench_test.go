@@ -2,8 +2,11 @@ package q8
 
 // Benchmarks with MobileNet's real pointwise shapes (those of
 // internal/kernels' BenchmarkWasmPointwise, so GOP/s compare with its GFLOP/s:
-// 2 ops per multiply-add); "-i7" is NewPW7 on 7-bit inputs (the relaxed-SIMD kernel
-// with -tags relaxed, which needs Node 26 or Chromium). Under Node:
+// 2 ops per multiply-add). Each shape runs NewPWU8 (as Model does: AVX-512 VNNI on
+// amd64 where present), "-i16" NewPW (the int16-pair kernel: AVX2's vpmaddwd, wasm's
+// dot_i16x8_s; the kernel before VNNI) and "-i7" NewPW7 on 7-bit inputs (VNNI, or
+// the relaxed-SIMD kernel with -tags relaxed, which needs Node 26 or Chromium).
+// Under Node:
 //
 //	GOEXPERIMENT=simd GOOS=js GOARCH=wasm go test -run=NONE -bench=. -exec=... ./internal/q8/
 
@@ -22,13 +25,16 @@ func BenchmarkPointwise(b *testing.B) {
 	for _, sh := range []struct{ hw, k, n int }{
 		{112, 32, 64}, {112, 24, 48}, {56, 64, 128}, {56, 128, 128}, {28, 256, 256}, {14, 512, 512}, {7, 1024, 1024}, {1, 1024, 1000},
 	} {
-		for _, in7 := range []bool{false, true} {
-			if in7 && (sh.hw > 14 || sh.n == 1000) { // 7-bit inputs: blocks 6..13 only
+		for _, kind := range []string{"", "-i16", "-i7"} {
+			if kind == "-i7" && (sh.hw > 14 || sh.n == 1000) { // 7-bit inputs: blocks 6..13 only
 				continue
 			}
-			name, newPW, acts := fmt.Sprintf("%dx%dx%d-%d", sh.hw, sh.hw, sh.k, sh.n), NewPW, func(a []int16) []int16 { return a }
-			if in7 {
-				name, newPW, acts = name+"-i7", NewPW7, acts7
+			name, newPW, acts := fmt.Sprintf("%dx%dx%d-%d", sh.hw, sh.hw, sh.k, sh.n)+kind, NewPWU8, func(a []int16) []int16 { return a }
+			switch kind {
+			case "-i16":
+				newPW = NewPW
+			case "-i7":
+				newPW, acts = NewPW7, acts7
 			}
 			b.Run(name, func(b *testing.B) {
 				p := sh.hw * sh.hw
@@ -49,8 +55,9 @@ func BenchmarkPointwise(b *testing.B) {
 	}
 }
 
-// BenchmarkForward times whole networks, int8 beside f32 (core.Model, one thread)
-// in the same process, with per-layer-type milliseconds (ms-<type>).
+// BenchmarkForward times whole networks, int8 (one thread, and "-x2" two) beside
+// f32 (core.Model, one thread) in the same process, with per-layer-type
+// milliseconds (ms-<type>).
 func BenchmarkForward(b *testing.B) {
 	for _, alpha := range []float64{0.75, 1} {
 		w, err := core.RandomWeights(alpha, 224, 1)
@@ -70,6 +77,16 @@ func BenchmarkForward(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
+		})
+		b.Run(fmt.Sprintf("int8-%.2f-x2", alpha), func(b *testing.B) { // 2 goroutines per layer, always
+			m, err := NewModel(qw, 224)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close()
+			m.SetThreads(2)
+			m.team.Force = true
 			timeForward(b, func() { m.Forward(in) }, m.Layers, &m.Profile, m.LayerTimes)
 		})
 		b.Run(fmt.Sprintf("f32-%.2f", alpha), func(b *testing.B) {

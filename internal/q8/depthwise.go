@@ -12,7 +12,7 @@ type DW struct {
 	k16    []int16   // the SIMD kernel's int16 weights; nil where the reference runs
 	mb     []float32 // wasm: the factors per 8-channel group
 	c8     int       // channels the SIMD kernel covers (C rounded down to 8)
-	pad    []int16   // the zero-framed input (padded)
+	own    Workspace // RunRows' (a Model passes its goroutine's to RunRowsWith)
 }
 
 // NewDW binds a depthwise kernel to its requantization factors and output clamp
@@ -32,6 +32,11 @@ func (d *DW) Run(dst, src []int16, h, w, stride int) {
 // RunRows computes output rows [y0, y1) of Run (a worker's row band); it reads only
 // the input rows their 3x3 windows cover.
 func (d *DW) RunRows(dst, src []int16, h, w, stride, y0, y1 int) {
+	d.RunRowsWith(dst, src, h, w, stride, y0, y1, &d.own)
+}
+
+// RunRowsWith is RunRows with the caller's workspace.
+func (d *DW) RunRowsWith(dst, src []int16, h, w, stride, y0, y1 int, ws *Workspace) {
 	if y1 <= y0 {
 		return
 	}
@@ -39,22 +44,22 @@ func (d *DW) RunRows(dst, src []int16, h, w, stride, y0, y1 int) {
 		depthwiseRows(dst, src, h, w, d.C, stride, y0, y1, d.Kernel, d.M, d.B, d.Max)
 		return
 	}
-	depthwiseFast(dst, src, h, w, stride, y0, y1, d)
+	depthwiseFast(dst, src, h, w, stride, y0, y1, d, ws)
 }
 
 // padded copies the input rows that output rows [y0, y1) read (at stride) of the
-// h x w x c input into the interior of d's zero-framed buffer ((h+2) x (w+2) x c,
-// grown on first use and then reused), so every output pixel's 3x3 window lies
+// h x w x c input into the interior of the workspace's zero-framed buffer ((h+2) x
+// (w+2) x c, grown on first use and then reused), so every output pixel's 3x3 window lies
 // inside it: the SIMD kernels need no border cases. The window of output (y, x)
 // starts at ((y*stride+1-py)*(w+2) + x*stride+1-px)*c. Rows outside the band's
 // windows keep whatever they held: no window of the band reads them.
-func (d *DW) padded(src []int16, h, w, stride, y0, y1 int) []int16 {
+func (d *DW) padded(src []int16, h, w, stride, y0, y1 int, ws *Workspace) []int16 {
 	c := d.C
 	n := (h + 2) * (w + 2) * c
-	if cap(d.pad) < n {
-		d.pad = make([]int16, n)
+	if cap(ws.pad) < n {
+		ws.pad = make([]int16, n)
 	}
-	p := d.pad[:n]
+	p := ws.pad[:n]
 	row := (w + 2) * c
 	clear(p[:row])
 	clear(p[(h+1)*row:])

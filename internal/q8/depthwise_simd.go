@@ -22,11 +22,11 @@ func packDW(d *DW) {
 	}
 }
 
-func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW) {
+func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW, ws *Workspace) {
 	c := d.C
 	_, py := same(h, stride)
 	ow, px := same(w, stride)
-	p := d.padded(src, h, w, stride, y0, y1)
+	p := d.padded(src, h, w, stride, y0, y1, ws)
 	var offs [9]int // the taps' offsets from the window's top-left value
 	for t := range offs {
 		offs[t] = ((t/3)*(w+2) + t%3) * c

@@ -33,11 +33,11 @@ func packDW(d *DW) {
 // depthwiseFast runs every output row through dwRow, one 8-channel group at a
 // time, on the zero-framed copy of the input; channels past the last multiple of 8
 // run the reference's depthwisePixel.
-func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW) {
+func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW, ws *Workspace) {
 	c := d.C
 	_, py := same(h, stride)
 	ow, px := same(w, stride)
-	p := d.padded(src, h, w, stride, y0, y1)
+	p := d.padded(src, h, w, stride, y0, y1, ws)
 	row := dwRow
 	if d.Max == Act7Max {
 		row = dwRow7

@@ -1,8 +1,8 @@
 //go:build ignore
 
-// gen_asm writes the int8 kernels' js/wasm assembly: pointwise_wasm.s,
+// gen_asm writes the int8 kernels' assembly: for js/wasm pointwise_wasm.s,
 // pwrow_wasm.s, pwlogits_wasm.s, depthwise_wasm.s and (the relaxed-SIMD build's)
-// pwrelaxed_wasm.s. Run by `go generate
+// pwrelaxed_wasm.s; for amd64 pwvnni_amd64.s (AVX-512 VNNI). Run by `go generate
 // ./internal/q8`; generated_test.go checks the files are up to date.
 //
 // Why assembly, and why generated: Go's wasm backend has no register tiles of its
@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"go/format"
 	"log"
 	"os"
 	"path/filepath"
@@ -425,15 +426,163 @@ R5 rowBytes, R6 cBytes.`)
 	a.op("RET")
 }
 
+// The amd64 AVX-512 VNNI pointwise row (pwvnni_amd64.s). Go's compiler has no
+// vpdpbusd intrinsic (simd/archsimd stops at vpmaddwd), but its assembler encodes
+// it; the tile is written here once, for the tile shape vnniMR x 16*vnniNZ.
+//
+// The shape by measurement (BenchmarkPointwise, AMD EPYC Zen 5, 2 vCPU, busy:
+// 2 rounds, GOP/s on 56x56x128-128 / 28x28x256-256 / 14x14x512-512 /
+// 7x7x1024-1024): 6x32 595-655 / 715-725 / 635-764 / 654-693; 8x32 568-595 /
+// 700-704 / 678-717 / 637-650; 4x32 586-615 / 683-702 / 707-731 / 631-663; 4x64
+// 587-652 / 626-712 / 712-745 / 637-711; 12x16 573-585 / 562-645 / 628-655 /
+// 380-563; 8x16 489-582 / 611-642 / 634-651 / 539-552. 16-channel panels do better
+// only on alpha 0.75's 48-channel layer (400 against 230: a half-empty last panel),
+// 4.5% of its multiply-adds.
+const (
+	vnniMR = 6 // pixels per tile (rows of accumulators)
+	vnniNZ = 2 // zmm accumulators per pixel: 16 int32 output channels each
+)
+
+// pwVNNI writes pwRowVNNI: tiles of vnniMR pixels x 16*vnniNZ output channels.
+func pwVNNI() []byte {
+	var a asm
+	a.WriteString(header("goexperiment.simd"))
+	mr, nz := vnniMR, vnniNZ
+	nacc := mr * nz
+	acc := func(r, h int) string { return fmt.Sprintf("Z%d", r*nz+h) }
+	wreg := func(h int) string { return fmt.Sprintf("Z%d", nacc+h) }
+	bc := func(r int) string { return fmt.Sprintf("Z%d", nacc+nz+r%2) }
+	mreg := func(h int) string { return fmt.Sprintf("Z%d", nacc+nz+2+h) }
+	breg := func(h int) string { return fmt.Sprintf("Z%d", nacc+nz+2+nz+h) }
+	zero, top := "Z30", "Z31"
+	if nacc+nz+2+2*nz > 30 {
+		log.Fatalf("vnni tile %dx%d needs more than 30 vector registers", mr, nz)
+	}
+	groups := []string{"R8", "R9", "R10"} // pixel rows 4g..4g+3: (Rg), (Rg)(BX*1), (Rg)(BX*2), (Rg)(R13*1)
+	if (mr+3)/4 > len(groups) {
+		log.Fatalf("vnni tile of %d pixels: at most %d", mr, 4*len(groups))
+	}
+	pixel := func(r int) string {
+		g := groups[r/4]
+		return map[int]string{0: "(" + g + ")", 1: "(" + g + ")(BX*1)", 2: "(" + g + ")(BX*2)", 3: "(" + g + ")(R13*1)"}[r%4]
+	}
+	a.doc(fmt.Sprintf(`
+func pwRowVNNI(d *int16, a *uint8, tiles, kb, nb int, panel *int8, kquads int, mb *float32)
+
+tiles consecutive register tiles of %d pixels x %d output channels of the int8
+pointwise kernel: pixel r of a tile reads a + r*kb bytes (kb = K, activations as
+bytes 0..255) and writes d + r*nb (nb = 2N), and each tile starts %d pixels after the
+last. %d zmm accumulators Z0..Z%d (pixel r: Z(%dr+h), channels 16h..16h+15).
+Per k quad: %d weight loads (panel [K/4][%d][4] int8, 64 bytes each) and per pixel
+one 4-byte activation broadcast (vpbroadcastd) and %d vpdpbusd (AVX-512 VNNI: 64
+u8 x s8 multiply-adds into 16 int32 lanes, no saturation, so the sums are exact).
+The epilogue is the package doc's requantization: float32(acc)*m (vmulps) + b
+(vaddps), clamped to [0, 255] (vmaxps, vminps), rounded half to even (vcvtps2dq
+under the default MXCSR), narrowed to int16 and stored (vpmovdw).
+Registers: DI tile output, SI tile input, BX kb, R13 3*kb, R8..R10 the k quad of
+pixel rows 0-3, 4-7, 8-11, DX panel, CX k quads left, R11 nb, R12 tiles left,
+AX output row.`, mr, 16*nz, mr, nacc, nacc-1, nz, nz, 16*nz, nz))
+	a.WriteString("TEXT ·pwRowVNNI(SB), NOSPLIT, $0-64\n")
+	a.op("MOVQ d+0(FP), DI", "MOVQ a+8(FP), SI", "MOVQ tiles+16(FP), R12", "MOVQ kb+24(FP), BX",
+		"MOVQ nb+32(FP), R11", "MOVQ mb+56(FP), AX", "LEAQ (BX)(BX*2), R13")
+	for h := 0; h < nz; h++ {
+		a.opf("VMOVUPS %d(AX), %s", 64*h, mreg(h))
+		a.opf("VMOVUPS %d(AX), %s", 64*(nz+h), breg(h))
+	}
+	a.opf("VPXORD %s, %s, %s", zero, zero, zero)
+	a.op("MOVL $0x437f0000, AX", "VPBROADCASTD AX, "+top) // 255.0
+	a.blank()
+	a.WriteString("tile:\n")
+	for i := 0; i < nacc; i++ {
+		a.opf("VPXORD Z%d, Z%d, Z%d", i, i, i)
+	}
+	a.op("MOVQ panel+40(FP), DX", "MOVQ kquads+48(FP), CX", "MOVQ SI, R8")
+	for g := 1; g < (mr+3)/4; g++ {
+		a.opf("LEAQ (%s)(BX*4), %s", groups[g-1], groups[g])
+	}
+	a.WriteString("kquad:\n")
+	for h := 0; h < nz; h++ {
+		a.opf("VMOVDQU32 %d(DX), %s", 64*h, wreg(h))
+	}
+	for r := 0; r < mr; r++ {
+		a.opf("VPBROADCASTD %s, %s", pixel(r), bc(r))
+		for h := 0; h < nz; h++ {
+			a.opf("VPDPBUSD %s, %s, %s", wreg(h), bc(r), acc(r, h))
+		}
+	}
+	for g := 0; g < (mr+3)/4; g++ {
+		a.opf("ADDQ $4, %s", groups[g])
+	}
+	a.opf("ADDQ $%d, DX", 64*nz)
+	a.op("DECQ CX", "JNZ kquad")
+	a.blank()
+	a.op("MOVQ DI, AX")
+	for r := 0; r < mr; r++ {
+		if r > 0 {
+			a.op("ADDQ R11, AX")
+		}
+		for h := 0; h < nz; h++ {
+			z := acc(r, h)
+			a.opf("VCVTDQ2PS %s, %s", z, z)
+			a.opf("VMULPS %s, %s, %s", mreg(h), z, z)
+			a.opf("VADDPS %s, %s, %s", breg(h), z, z)
+			a.opf("VMAXPS %s, %s, %s", zero, z, z)
+			a.opf("VMINPS %s, %s, %s", top, z, z)
+			a.opf("VCVTPS2DQ %s, %s", z, z)
+			a.opf("VPMOVDW %s, %d(AX)", z, 32*h)
+		}
+	}
+	a.blank()
+	a.WriteString("\t// The next tile: " + fmt.Sprint(mr) + " pixels on, in and out.\n")
+	for r := 0; r < mr; r++ {
+		a.op("ADDQ BX, SI", "ADDQ R11, DI")
+	}
+	a.op("DECQ R12", "JNZ tile", "VZEROUPPER", "RET")
+	a.blank()
+	a.doc(`
+func narrow16x8(d *uint8, s *int16, blocks int)
+
+d[i] = uint8(s[i]) for 16*blocks values in 0..255: per 16, one 32-byte load and
+one vpmovwb (truncating) store. blocks >= 1.`)
+	a.WriteString("TEXT ·narrow16x8(SB), NOSPLIT, $0-24\n")
+	a.op("MOVQ d+0(FP), DI", "MOVQ s+8(FP), SI", "MOVQ blocks+16(FP), CX")
+	a.WriteString("narrow:\n")
+	a.op("VMOVDQU (SI), Y0", "VPMOVWB Y0, (DI)", "ADDQ $32, SI", "ADDQ $16, DI", "DECQ CX", "JNZ narrow", "VZEROUPPER", "RET")
+	return a.Bytes()
+}
+
+// pwVNNIShape is the Go side of pwVNNI's tile shape, for the driver
+// (pointwise_bytes.go).
+func pwVNNIShape() []byte {
+	src, err := format.Source([]byte(fmt.Sprintf(`// Code generated by gen_asm.go; DO NOT EDIT.
+
+//go:build goexperiment.simd
+
+package q8
+
+// The tile of pwRowVNNI (pwvnni_amd64.s), chosen by measurement (gen_asm.go).
+const (
+	bytesMR = %d // pixels per tile
+	bytesNR = %d // output channels per panel
+)
+`, vnniMR, 16*vnniNZ)))
+	if err != nil {
+		log.Fatal(err)
+	}
+	return src
+}
+
 func main() {
 	dir := flag.String("dir", ".", "output directory")
 	flag.Parse()
 	for name, src := range map[string][]byte{
-		"pointwise_wasm.s": pointwise(),
-		"pwrow_wasm.s":     pwRow(),
-		"pwlogits_wasm.s":  pwLogits(),
-		"depthwise_wasm.s": depthwise(),
-		"pwrelaxed_wasm.s": pwRelaxed(),
+		"pointwise_wasm.s":      pointwise(),
+		"pwrow_wasm.s":          pwRow(),
+		"pwlogits_wasm.s":       pwLogits(),
+		"depthwise_wasm.s":      depthwise(),
+		"pwrelaxed_wasm.s":      pwRelaxed(),
+		"pwvnni_amd64.s":        pwVNNI(),
+		"pwvnni_shape_amd64.go": pwVNNIShape(),
 	} {
 		if err := os.WriteFile(filepath.Join(*dir, name), src, 0o644); err != nil {
 			log.Fatal(err)

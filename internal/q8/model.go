@@ -4,13 +4,14 @@ import (
 	"time"
 
 	"github.com/mobilenet-go/mobilenet/core"
+	"github.com/mobilenet-go/mobilenet/internal/workpool"
 )
 
 // Model is an int8 MobileNet v1 ready to run at one input size: the layer table, the
 // quantized weights bound to their requantization factors (pointwise ones packed for
 // the platform's kernel) and every activation buffer, allocated once. Forward
 // allocates nothing. A Model is not safe for concurrent use; it runs on the
-// caller's goroutine.
+// caller's goroutine, with helper goroutines after SetThreads (parallel.go).
 type Model struct {
 	Alpha  float64
 	Size   int
@@ -18,12 +19,15 @@ type Model struct {
 
 	steps    []qstep
 	in       []int16 // the quantized network input, [Size][Size][3]
-	patches  []int16 // conv1's input patches (Im2col), [OutH][OutW][27]
 	ping     []int16 // activations alternate between ping and pong
 	pong     []int16
 	pooled   []int16
 	features []float32
 	logits   []float32
+	kernels  string // KernelName when the layers were packed
+
+	ws   []Workspace          // one per thread: the kernels' scratch
+	team workpool.Team[Model] // the helper goroutines each layer is split across (SetThreads)
 
 	// Profile, when true, makes Forward record each layer's wall time in LayerTimes.
 	Profile    bool
@@ -52,7 +56,8 @@ func NewModel(w *core.Int8Weights, size int) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch))}
+	m := &Model{Alpha: w.Alpha, Size: size, Layers: arch, LayerTimes: make([]time.Duration, len(arch)), kernels: KernelName,
+		ws: make([]Workspace, 1)}
 	maxAct, pi := 0, 0
 	inMax := int16(ActMax) // the largest value of the layer's input (conv1's output)
 	for _, l := range arch {
@@ -79,7 +84,9 @@ func NewModel(w *core.Int8Weights, size int) (*Model, error) {
 			switch {
 			case l.Kind == core.Pointwise && inMax == Act7Max: // relaxed SIMD's 8-bit dot, where built in
 				st.pw = NewPW7(p.Kernel, mul, add, l.InC, l.OutC)
-			case l.Kind == core.Pointwise || l.Kind == core.Conv3x3:
+			case l.Kind == core.Pointwise: // unsigned inputs: VNNI's u8 x s8, where present
+				st.pw = NewPWU8(p.Kernel, mul, add, l.InC, l.OutC)
+			case l.Kind == core.Conv3x3:
 				st.pw = NewPW(p.Kernel, mul, add, l.KernelLen()/l.OutC, l.OutC)
 			}
 			inMax = actMax(pi-1, l.Kind)
@@ -87,14 +94,13 @@ func NewModel(w *core.Int8Weights, size int) (*Model, error) {
 		m.steps = append(m.steps, st)
 	}
 	m.in = make([]int16, size*size*3+slack)
-	c1 := arch[0]
-	m.patches = make([]int16, c1.OutH*c1.OutW*9*c1.InC+slack)
 	m.ping = make([]int16, maxAct+slack)
 	m.pong = make([]int16, maxAct+slack)
 	c := arch[len(arch)-1].InC
 	m.pooled = make([]int16, c+slack)
 	m.features = make([]float32, c)
 	m.logits = make([]float32, core.NumClasses)
+	m.reserve(&m.ws[0])
 	return m, nil
 }
 
@@ -108,12 +114,15 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	if err := m.SetInput(input); err != nil {
 		return nil, err
 	}
-	for i, l := range m.Layers {
+	t0 := time.Now()
+	m.team.Begin(m)
+	defer m.team.End(t0)
+	for i := range m.Layers {
 		var start time.Time
 		if m.Profile {
 			start = time.Now()
 		}
-		m.RunRows(i, 0, max(l.OutH, 1)) // band.go
+		m.runLayer(i) // parallel.go
 		if m.Profile {
 			m.LayerTimes[i] = time.Since(start)
 		}
@@ -122,7 +131,7 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 }
 
 // Kernels names the kernel set Forward runs.
-func (m *Model) Kernels() string { return KernelName }
+func (m *Model) Kernels() string { return m.kernels }
 
 // MultAdds is the multiply-adds of one Forward.
 func (m *Model) MultAdds() int64 {
@@ -132,6 +141,3 @@ func (m *Model) MultAdds() int64 {
 
 // Features is the pooled feature vector of the last Forward, dequantized.
 func (m *Model) Features() []float32 { return m.features }
-
-// Threads is how many goroutines Forward uses: one (the caller's).
-func (m *Model) Threads() int { return 1 }

@@ -170,14 +170,15 @@ func Im2col(dst, src []int16, h, w, cin, stride int) {
 	im2colRows(dst, src, h, w, cin, stride, 0, oh)
 }
 
-// im2colRows is Im2col for output rows [y0, y1) (a worker's row band).
+// im2colRows is Im2col for output rows [y0, y1) (a worker's row band), written
+// from dst[0] on.
 func im2colRows(dst, src []int16, h, w, cin, stride, y0, y1 int) {
 	_, py := same(h, stride)
 	ow, px := same(w, stride)
 	k := 9 * cin
 	for y := y0; y < y1; y++ {
 		for x := 0; x < ow; x++ {
-			patch := dst[(y*ow+x)*k:][:k]
+			patch := dst[((y-y0)*ow+x)*k:][:k]
 			for t := 0; t < 9; t++ {
 				iy, ix := y*stride+t/3-py, x*stride+t%3-px
 				out := patch[t*cin:][:cin]

@@ -7,10 +7,11 @@ import (
 	"unsafe"
 )
 
-// KernelName is the int8 kernel set this build runs: AVX2's vpmaddwd (16 int16
-// multiplies summed in pairs per instruction), via simd/archsimd. The Go compiler
-// has no VNNI (vpdpbusd) intrinsic, and every amd64 CPU we run on has AVX2.
-const KernelName = "int8-avx2"
+// KernelName is the int8 kernel set this build runs: "int8-avx512vnni" where the
+// CPU has AVX-512 VNNI (the pointwise layers on vpdpbusd, pointwise_vnni_amd64.go;
+// conv1, depthwise and the classifier as below), else "int8-avx2": AVX2's vpmaddwd
+// (16 int16 multiplies summed in pairs per instruction), via simd/archsimd.
+var KernelName = kernelName()
 
 var fastPW = archsimd.X86.AVX2()
 
@@ -69,8 +70,10 @@ func pwTileF(d0, d1, d2, d3 *float32, a0, a1, a2, a3 *int16, panel *int8, kpairs
 
 // pwTiles runs n whole 4-pixel tiles from pixel pointer a (K values each) to d (N).
 func pwTiles(d, a *int16, n, K, N int, panel *int8, kpairs int, mb *float32) {
-	ds := unsafe.Slice(d, 4*n*N)
-	as := unsafe.Slice(a, 4*n*K)
+	// Only as far as the last tile's last pixel reaches (d may point into the
+	// last panel's columns: 4*n*N values would pass the end of dst).
+	ds := unsafe.Slice(d, (4*n-1)*N+pwNR)
+	as := unsafe.Slice(a, (4*n-1)*K+1)
 	for t := range n {
 		i := 4 * t
 		pwTile(&ds[i*N], &ds[(i+1)*N], &ds[(i+2)*N], &ds[(i+3)*N], &as[i*K], &as[(i+1)*K], &as[(i+2)*K], &as[(i+3)*K], panel, kpairs, mb)

@@ -23,7 +23,7 @@ func packPW(w *PW) {
 	}
 	kp, np := (w.K+1)/2, (w.N+pwNR-1)/pwNR
 	w.packed = make([]int8, np*kp*16)
-	packFactors(w)
+	w.mb = packFactors(w, pwNR)
 	for j := 0; j < np; j++ {
 		for c := 0; c < pwNR; c++ {
 			n := j*pwNR + c
@@ -41,15 +41,16 @@ func packPW(w *PW) {
 	}
 }
 
-// packFactors lays the factors out as [m(8), b(8)] per panel of 8 output channels
-// (zero past N).
-func packFactors(w *PW) {
-	np := (w.N + pwNR - 1) / pwNR
-	w.mb = make([]float32, np*16)
+// packFactors lays the factors out as [m(nr), b(nr)] per panel of nr output
+// channels (zero past N).
+func packFactors(w *PW, nr int) []float32 {
+	np := (w.N + nr - 1) / nr
+	mb := make([]float32, np*2*nr)
 	for n := range w.N {
-		j, c := n/pwNR, n%pwNR
-		w.mb[j*16+c], w.mb[j*16+8+c] = w.M[n], w.B[n]
+		j, c := n/nr, n%nr
+		mb[j*2*nr+c], mb[j*2*nr+nr+c] = w.M[n], w.B[n]
 	}
+	return mb
 }
 
 // pointwiseFast sweeps blocks of pixels with every panel in turn, 4 pixels per tile;

@@ -9,10 +9,13 @@ import (
 // PW.Run (the platform's fast kernel: wasm's i32x4.dot_i16x8_s tiles under js/wasm)
 // against the reference Pointwise, bit for bit, on every tail of its 4-pixel x
 // 8-channel tile and k pairs (odd K), on MobileNet's real shapes, and with a guard
-// past the output that must stay untouched. NewPW7 likewise with inputs in 0..127
+// past the output that must stay untouched. NewPWU8 likewise (AVX-512 VNNI's
+// 8 x 32 tile on amd64 where present: every tail of it and of its k quads too), NewPW7 likewise with inputs in 0..127
 // (the relaxed-SIMD kernel with -tags relaxed: k quads, K not a multiple of 4),
 // including the extreme products 127 x ±127 throughout.
-func TestPWMatchesReference(t *testing.T) {
+func TestPWMatchesReference(t *testing.T) { checkPWShapes(t) }
+
+func checkPWShapes(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	shapes := [][3]int{ // pixels, K, N
 		{12544, 32, 64}, {3136, 128, 128}, {196, 512, 512}, {49, 1024, 1024}, {784, 24, 48}, {49, 768, 768},
@@ -27,6 +30,7 @@ func TestPWMatchesReference(t *testing.T) {
 		kern := randKernel(r, k*n)
 		m, b := randFactors(r, n, k)
 		checkPW(t, fmt.Sprintf("pointwise %v (%s)", s, KernelName), NewPW(kern, m, b, k, n), src, p)
+		checkPW(t, fmt.Sprintf("pointwise u8 %v (%s)", s, KernelName), NewPWU8(kern, m, b, k, n), src, p)
 		src7 := acts7(src)
 		if i == 0 {
 			for j := range src7 {
@@ -37,6 +41,24 @@ func TestPWMatchesReference(t *testing.T) {
 			}
 		}
 		checkPW(t, fmt.Sprintf("pointwise7 %v (%s)", s, KernelName), NewPW7(kern, m, b, k, n), src7, p)
+	}
+	// The largest sums an 8-bit layer can reach: 255 x ±127, K = 1024, every sign
+	// the same or alternating.
+	const p, k, n = 13, 1024, 40
+	src := make([]int16, p*k+slack)
+	for i := range src {
+		src[i] = ActMax
+	}
+	m, b := randFactors(r, n, k)
+	for _, alt := range []bool{false, true} {
+		kern := make([]int8, k*n)
+		for j := range kern {
+			kern[j] = 127
+			if alt && j%2 == 1 || !alt && j%n >= n/2 {
+				kern[j] = -127
+			}
+		}
+		checkPW(t, fmt.Sprintf("pointwise u8 extremes (%s)", KernelName), NewPWU8(kern, m, b, k, n), src, p)
 	}
 }
 

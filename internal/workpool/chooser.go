@@ -1,8 +1,8 @@
-package core
+package workpool
 
 import "time"
 
-// helperChooser decides, Forward by Forward, whether to use the helper goroutines.
+// Chooser decides, Forward by Forward, whether to use the helper goroutines.
 // On idle cores they nearly halve the time, but when another process keeps a core
 // busy, a helper that the OS deschedules holds up the layers whose chunks it has
 // claimed, and its polling takes CPU time from the caller: two threads can then be
@@ -10,7 +10,7 @@ import "time"
 // whole inferences each way (moving averages) and runs the faster, trying the
 // other again after probe inferences, and after twice as many each time the
 // try confirms the choice.
-type helperChooser struct {
+type Chooser struct {
 	avg     [2]float64 // ns per Forward without [0] and with [1] helpers; 0 = not yet timed
 	since   int        // inferences since the other way was last tried
 	probe   int        // inferences between tries of the other way
@@ -25,15 +25,15 @@ const (
 
 // best is the way (0 without, 1 with helpers) with the lower average, trying
 // helpers first.
-func (c *helperChooser) best() int {
+func (c *Chooser) best() int {
 	if c.avg[0] == 0 || c.avg[1] == 0 || c.avg[1] <= c.avg[0] {
 		return 1
 	}
 	return 0
 }
 
-// pick says whether the next Forward uses the helpers.
-func (c *helperChooser) pick() bool {
+// Pick says whether the next Forward uses the helpers.
+func (c *Chooser) Pick() bool {
 	if c.probe == 0 {
 		c.probe = firstProbe
 	}
@@ -45,8 +45,8 @@ func (c *helperChooser) pick() bool {
 	return b == 1
 }
 
-// record adds the time of a Forward that ran with or without helpers.
-func (c *helperChooser) record(helpers bool, d time.Duration) {
+// Record adds the time of a Forward that ran with or without helpers.
+func (c *Chooser) Record(helpers bool, d time.Duration) {
 	if !c.warm {
 		c.warm = true
 		return
