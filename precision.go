@@ -9,7 +9,7 @@ import (
 // WithPrecision chooses the arithmetic: "f32" (the default, TF.js's float32 results)
 // or "int8" (8-bit weights and activations: about a quarter of the weights' bytes;
 // on the 500 shared photos the 0.75-224 model keeps top-1 within 4 photos of f32).
-// The int8 network runs on one goroutine (WithThreads does not split it).
+// Both split each layer across WithThreads goroutines, with the same results.
 func WithPrecision(p string) Option {
 	return func(o *options) {
 		prec, err := pipeline.ParsePrecision(p)

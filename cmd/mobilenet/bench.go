@@ -45,7 +45,7 @@ func cmdBench(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "goroutines splitting each layer")
 	profile := fs.Bool("profile", false, "also time each layer type (like the paper's Table 2)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	precisionFlag := fs.String("precision", "f32", "arithmetic: f32 or int8 (int8 runs on one goroutine)")
+	precisionFlag := fs.String("precision", "f32", "arithmetic: f32 (TF.js's) or int8 (8-bit weights and activations)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
