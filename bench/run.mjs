@@ -253,10 +253,11 @@ ${profileTable(profiles, configs)}
 ${stream.table}
 ${mismatches.length ? `\n**Logit mismatches (> ${TOLERANCE}):** ${mismatches.map((r) => `${r.config} ${r.engine}`).join(', ')}\n` : ''}${failures.length ? `\n**Failed:** ${failures.map((r) => `${r.config} ${r.engine}: ${r.error}`).join('; ')}\n` : ''}`;
 process.stdout.write(report);
-// The live page's section (bench/live.mjs, run after this by make bench) is kept as it was.
+// Kept as they were: the live page's section (bench/live.mjs, run after this by make
+// bench), make bench-int8's (bench/int8.mjs), and the hand-written measurement notes
+// (one-off experiments, A/B runs and what was tried), which no run regenerates.
 const old = await readFile(path.join(root, 'bench', 'RESULTS.md'), 'utf8').catch(() => '');
-const live = old.match(/<!-- live:begin -->[\s\S]*<!-- live:end -->/)?.[0];
-const int8 = old.match(/<!-- int8:begin -->[\s\S]*<!-- int8:end -->/)?.[0]; // make bench-int8's (bench/int8.mjs)
-await writeFile(path.join(root, 'bench', 'RESULTS.md'), [report.trimEnd(), live, int8].filter(Boolean).join('\n\n') + '\n');
+const kept = ['live', 'int8', 'notes'].map((name) => old.match(new RegExp(`<!-- ${name}:begin -->[\\s\\S]*<!-- ${name}:end -->`))?.[0]);
+await writeFile(path.join(root, 'bench', 'RESULTS.md'), [report.trimEnd(), ...kept].filter(Boolean).join('\n\n') + '\n');
 log('written to bench/RESULTS.md');
 if (mismatches.length) process.exitCode = 1;
