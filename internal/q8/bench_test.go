@@ -119,3 +119,23 @@ func timeForward(b *testing.B, run func(), layers []core.Layer, profile *bool, t
 		b.ReportMetric(float64(d.Microseconds())/1e3/float64(b.N), "ms-"+strings.ReplaceAll(k.String(), " ", ""))
 	}
 }
+
+// BenchmarkDepthwise runs DW.Run on MobileNet v1 1.0-224's depthwise shapes
+// (input h, w, c, stride).
+func BenchmarkDepthwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, s := range [][4]int{{112, 112, 32, 1}, {112, 112, 64, 2}, {56, 56, 128, 1}, {28, 28, 256, 1}, {14, 14, 512, 1}, {7, 7, 1024, 1}} {
+		h, w, c, stride := s[0], s[1], s[2], s[3]
+		src := randActs(r, h*w*c, false)
+		m, f := randFactors(r, c, 9)
+		d := NewDW(randKernel(r, 9*c), m, f, c, ActMax)
+		oh, ow := (h+stride-1)/stride, (w+stride-1)/stride
+		dst := make([]int16, oh*ow*c)
+		b.Run(fmt.Sprintf("%dx%dx%d-s%d", h, w, c, stride), func(b *testing.B) {
+			for b.Loop() {
+				d.Run(dst, src, h, w, stride)
+			}
+			b.ReportMetric(float64(oh*ow*c*9)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GMAC/s")
+		})
+	}
+}

@@ -2,8 +2,8 @@
 
 package q8
 
-// The amd64 SIMD depthwise driver: every output pixel runs dwGroup on 8 channels
-// at a time over the zero-framed input (DW.padded); the channels past the last
+// The amd64 SIMD depthwise driver: every output row runs dwRow8 on 8 channels at
+// a time over the zero-framed input (DW.padded); the channels past the last
 // multiple of 8 run the reference's depthwisePixel.
 
 func packDW(d *DW) {
@@ -32,12 +32,12 @@ func depthwiseFast(dst, src []int16, h, w, stride, y0, y1 int, d *DW, ws *Worksp
 		offs[t] = ((t/3)*(w+2) + t%3) * c
 	}
 	for y := y0; y < y1; y++ {
-		for x := 0; x < ow; x++ {
-			base, out := ((y*stride+1-py)*(w+2)+x*stride+1-px)*c, (y*ow+x)*c
-			for g := 0; g < d.c8; g += 8 {
-				dwGroup(dst[out+g:out+g+8], p, base+g, &offs, d.k16[g:], d.c8, d.M[g:g+8], d.B[g:g+8], float32(d.Max))
-			}
-			if d.c8 < c {
+		base, out := ((y*stride+1-py)*(w+2)+1-px)*c, y*ow*c
+		for g := 0; g < d.c8; g += 8 {
+			dwRow8(dst[out:out+ow*c], c, p, base, stride*c, ow, &offs, d.k16, d.c8, g, d.M, d.B, float32(d.Max))
+		}
+		if d.c8 < c {
+			for x := 0; x < ow; x++ {
 				depthwisePixel(dst, src, h, w, c, stride, y, x, d.c8, d.Kernel, d.M, d.B, d.Max)
 			}
 		}
