@@ -71,30 +71,26 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	if err := m.SetInput(input); err != nil {
 		return nil, err
 	}
-	// The layer table, in order, on this goroutine; when the helpers take part
-	// (beginParallel), runSplit shares each layer's parts out among them.
-	t0 := time.Now()
-	m.team.Begin(m)
-	defer m.team.End(t0)
-	for li := range m.steps {
-		var start time.Time
-		if m.Profile {
-			start = time.Now()
-		}
-		st := &m.steps[li]
-		if st.bordered {
-			st.clearFrame()
-		}
-		if m.team.Helping() {
-			m.runSplit(li)
-		} else {
-			st.run(0, st.parts)
-		}
-		if m.Profile {
-			m.LayerTimes[li] = time.Since(start)
-		}
+	var times []time.Duration // Profile's per-layer record
+	if m.Profile {
+		times = m.LayerTimes
 	}
+	m.team.Forward(m, len(m.steps), times, (*Model).runLayer)
 	return m.logits, nil
+}
+
+// runLayer runs layer li, on this goroutine or, when the helpers take part in this
+// Forward, shared out among them (runSplit).
+func (m *Model) runLayer(li int) {
+	st := &m.steps[li]
+	if st.bordered {
+		st.clearFrame()
+	}
+	if m.team.Helping() {
+		m.runSplit(li)
+	} else {
+		st.run(0, st.parts)
+	}
 }
 
 // Features returns the pooled feature vector of the last Forward ([C] with

@@ -114,19 +114,11 @@ func (m *Model) Forward(input []float32) ([]float32, error) {
 	if err := m.SetInput(input); err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
-	m.team.Begin(m)
-	defer m.team.End(t0)
-	for i := range m.Layers {
-		var start time.Time
-		if m.Profile {
-			start = time.Now()
-		}
-		m.runLayer(i) // parallel.go
-		if m.Profile {
-			m.LayerTimes[i] = time.Since(start)
-		}
+	var times []time.Duration
+	if m.Profile {
+		times = m.LayerTimes
 	}
+	m.team.Forward(m, len(m.Layers), times, (*Model).runLayer) // parallel.go
 	return m.logits, nil
 }
 

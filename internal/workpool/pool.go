@@ -275,6 +275,25 @@ func (t *Team[M]) End(start time.Time) {
 	}
 }
 
+// Forward runs a model's layer table, run(m, li) for li in [0, layers), between
+// Begin and End; where times is not nil (a profiled Forward) times[li] gets layer
+// li's wall time. run is a method expression such as (*Model).runLayer, so a
+// Forward allocates nothing.
+func (t *Team[M]) Forward(m *M, layers int, times []time.Duration, run func(m *M, li int)) {
+	start := time.Now()
+	t.Begin(m)
+	defer t.End(start)
+	for li := range layers {
+		if times == nil {
+			run(m, li)
+			continue
+		}
+		t0 := time.Now()
+		run(m, li)
+		times[li] = time.Since(t0)
+	}
+}
+
 // Helping says whether the current Forward (between Begin and End) splits layers.
 func (t *Team[M]) Helping() bool { return t.helping }
 
